@@ -1,0 +1,281 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
+import { Observable } from 'rxjs';
+import { GatewayError, redactSecrets, upstreamError, type RequestContext } from '@app/core';
+import type { ProviderTimeouts } from '../provider-config';
+import { retryAfterFromHeaders, shouldRetryFromHeaders, type HeaderBag } from './retry-hints';
+import { createStreamDecoder, type StreamFraming, type WireEvent } from './stream-decoders';
+
+/** What a provider makes of an error body: its message, its own error code, a retry hint in it. */
+export interface UpstreamErrorDetails {
+  message: string;
+  code?: string;
+  retryAfterMs?: number;
+}
+
+/** `body` is the parsed JSON body when it was JSON, else the raw text. */
+export type ErrorBodyParser = (body: unknown, status: number) => UpstreamErrorDetails;
+
+export interface HttpTransportOptions {
+  provider: string;
+  baseUrl: string;
+  maxConcurrent: number;
+  timeouts: ProviderTimeouts;
+  /** headers sent on every request (auth, versions, the config's extra headers) */
+  headers: Record<string, string>;
+  parseErrorBody: ErrorBodyParser;
+  /** literal secrets to scrub from anything derived from upstream text */
+  secrets: readonly (string | undefined)[];
+}
+
+export interface TransportCall {
+  /** appended to the base URL, may carry a query string */
+  path: string;
+  body: unknown;
+  context: RequestContext;
+  headers?: Record<string, string>;
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_ERROR_MESSAGE_CHARS = 600;
+
+/**
+ * The one HTTP path to an upstream: keep-alive sockets, the caller's abort signal, the provider's
+ * timeouts and the request deadline, SSE/NDJSON decoding, and every failure mapped to a GatewayError
+ * with its retry hint.
+ */
+export class HttpTransport {
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    const agentOptions = {
+      keepAlive: true,
+      keepAliveMsecs: 15_000,
+      maxSockets: options.maxConcurrent,
+      maxFreeSockets: Math.min(options.maxConcurrent, 256),
+      timeout: options.timeouts.totalMs,
+    };
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ''),
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+      headers: { 'content-type': 'application/json', ...options.headers },
+      maxRedirects: 0,
+      maxBodyLength: Infinity,
+      maxContentLength: 64 * 1024 * 1024,
+      validateStatus: () => true,
+    });
+  }
+
+  /** POST a JSON body and resolve the parsed JSON response; rejects with a GatewayError. */
+  async postJson(call: TransportCall): Promise<unknown> {
+    const limitMs = this.remainingMs(call.context, this.options.timeouts.totalMs);
+    const controller = new AbortController();
+    const onCallerAbort = () => controller.abort();
+    call.context.signal.addEventListener('abort', onCallerAbort, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, limitMs);
+    try {
+      if (call.context.signal.aborted) throw GatewayError.aborted();
+      const response = await this.http.post<unknown>(call.path, call.body, {
+        headers: call.headers,
+        signal: controller.signal,
+      });
+      if (response.status >= 300)
+        throw this.statusError(response.status, response.data, response.headers);
+      return response.data;
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (call.context.signal.aborted) throw GatewayError.aborted();
+      if (timedOut) throw this.timeoutError(`did not answer within ${limitMs} ms`);
+      throw this.connectionError(error);
+    } finally {
+      clearTimeout(timer);
+      call.context.signal.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  /**
+   * POST and stream the response as wire events. Cold: the request starts on subscribe and is
+   * aborted on unsubscribe. Errors: non-2xx status, connection failure, no first event within
+   * `firstTokenMs`, a gap over `idleMs`, the total limit or deadline, the caller's abort. Completes
+   * when the upstream ends the body; whether that end was a clean finish is the provider's call.
+   */
+  postStream(call: TransportCall, framing: StreamFraming): Observable<WireEvent> {
+    return new Observable<WireEvent>((subscriber) => {
+      const { timeouts } = this.options;
+      const controller = new AbortController();
+      const decoder = createStreamDecoder(framing);
+      const totalMs = this.remainingMs(call.context, timeouts.totalMs);
+      let body: Readable | undefined;
+      let finished = false;
+      let receivedAny = false;
+
+      const finish = (): boolean => {
+        if (finished) return false;
+        finished = true;
+        clearTimeout(gapTimer);
+        clearTimeout(totalTimer);
+        call.context.signal.removeEventListener('abort', onCallerAbort);
+        return true;
+      };
+      const fail = (error: GatewayError) => {
+        if (!finish()) return;
+        controller.abort();
+        body?.destroy();
+        subscriber.error(error);
+      };
+      const onCallerAbort = () => fail(GatewayError.aborted());
+      const emit = (event: WireEvent) => {
+        if (finished) return;
+        if (!receivedAny) {
+          receivedAny = true;
+          clearTimeout(gapTimer);
+          gapTimer = setTimeout(onGap, timeouts.idleMs);
+        } else {
+          gapTimer.refresh();
+        }
+        subscriber.next(event);
+      };
+      const onGap = () =>
+        fail(
+          this.timeoutError(
+            receivedAny
+              ? `stream was idle for more than ${timeouts.idleMs} ms`
+              : `sent no first event within ${timeouts.firstTokenMs} ms`,
+          ),
+        );
+      let gapTimer = setTimeout(onGap, Math.min(timeouts.firstTokenMs, totalMs));
+      const totalTimer = setTimeout(
+        () => fail(this.timeoutError(`stream did not finish within ${totalMs} ms`)),
+        totalMs,
+      );
+
+      if (call.context.signal.aborted) {
+        fail(GatewayError.aborted());
+        return;
+      }
+      call.context.signal.addEventListener('abort', onCallerAbort, { once: true });
+
+      this.http
+        .post<Readable>(call.path, call.body, {
+          headers: call.headers,
+          signal: controller.signal,
+          responseType: 'stream',
+        })
+        .then(
+          async (response) => {
+            body = response.data;
+            if (finished) {
+              body.destroy();
+              return;
+            }
+            if (response.status >= 300) {
+              const text = await readLimited(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+              fail(this.statusError(response.status, parseMaybeJson(text), response.headers));
+              return;
+            }
+            body.on('data', (bytes: Buffer) => decoder.push(bytes, emit));
+            body.on('end', () => {
+              decoder.end(emit);
+              if (finish()) subscriber.complete();
+            });
+            body.on('error', (error) => fail(this.connectionError(error, true)));
+          },
+          (error: unknown) => fail(this.connectionError(error)),
+        );
+
+      return () => {
+        if (finish()) {
+          controller.abort();
+          body?.destroy();
+        }
+      };
+    });
+  }
+
+  private remainingMs(context: RequestContext, limitMs: number): number {
+    if (context.deadline === undefined) return limitMs;
+    return Math.max(1, Math.min(limitMs, context.deadline - Date.now()));
+  }
+
+  private scrub(text: string): string {
+    const clean = redactSecrets(text, this.options.secrets);
+    return clean.length > MAX_ERROR_MESSAGE_CHARS
+      ? `${clean.slice(0, MAX_ERROR_MESSAGE_CHARS)}...`
+      : clean;
+  }
+
+  private statusError(
+    status: number,
+    body: unknown,
+    headers: AxiosResponse['headers'] | RawAxiosResponseHeaders,
+  ): GatewayError {
+    const bag = headers as HeaderBag;
+    let details: UpstreamErrorDetails;
+    try {
+      details = this.options.parseErrorBody(body, status);
+    } catch {
+      details = { message: typeof body === 'string' ? body : `HTTP ${status}` };
+    }
+    const message =
+      status === 401 || status === 403
+        ? 'the upstream rejected the gateway credentials (check the provider API key)'
+        : this.scrub(details.message || `HTTP ${status}`);
+    return upstreamError({
+      provider: this.options.provider,
+      status,
+      message,
+      upstreamCode: details.code,
+      retryAfterMs: retryAfterFromHeaders(bag) ?? details.retryAfterMs,
+      retryable: shouldRetryFromHeaders(bag),
+    });
+  }
+
+  private timeoutError(detail: string): GatewayError {
+    return new GatewayError({
+      status: 504,
+      type: 'timeout_error',
+      code: 'upstream_timeout',
+      message: `Upstream ${this.options.provider} ${detail}.`,
+      provider: this.options.provider,
+      retryable: true,
+    });
+  }
+
+  private connectionError(error: unknown, midStream = false): GatewayError {
+    const code =
+      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    const what = midStream ? 'stream broke' : 'connection failed';
+    return upstreamError({
+      provider: this.options.provider,
+      message: `${what}${code ? ` (${code})` : ''}`,
+    });
+  }
+}
+
+function readLimited(stream: Readable, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+      size += chunk.length;
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf-8')));
+    stream.on('error', reject);
+  });
+}
+
+function parseMaybeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

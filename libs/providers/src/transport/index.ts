@@ -1,0 +1,4 @@
+export * from './http-transport';
+export * from './retry-hints';
+export * from './stream-decoders';
+export * from './stream-mapping';
