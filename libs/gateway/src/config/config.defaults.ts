@@ -1,0 +1,61 @@
+import type {
+  ProviderTimeouts,
+  ProviderType,
+  SimulatorFaults,
+  SimulatorSettings,
+} from '@app/providers/provider-config';
+import type { RetryConfig, ServerConfig } from './config.types';
+
+/** The file read when GATEWAY_CONFIG is not set, relative to the working directory. */
+export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
+
+export const DEFAULT_SERVER: Readonly<ServerConfig> = {
+  bodyLimitBytes: 4 * 1024 * 1024,
+  heartbeatMs: 15_000,
+  drainTimeoutMs: 30_000,
+  allowDirectDeployments: true,
+};
+
+export const DEFAULT_RETRY: Readonly<RetryConfig> = {
+  maxAttempts: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  honorRetryAfter: true,
+};
+
+export const DEFAULT_MAX_CONCURRENT = 256;
+
+export const DEFAULT_TIMEOUTS: Readonly<ProviderTimeouts> = {
+  connectMs: 5_000,
+  firstTokenMs: 60_000,
+  idleMs: 30_000,
+  totalMs: 600_000,
+};
+
+/** Upstream base URLs by type; azure-openai and openai-compatible have none (baseUrl required). */
+export const DEFAULT_BASE_URLS: Readonly<Partial<Record<ProviderType, string>>> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+  ollama: 'http://127.0.0.1:11434',
+};
+
+export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+export const DEFAULT_SIMULATOR_FAULTS: Readonly<Required<SimulatorFaults>> = {
+  rateLimit: 0,
+  serverError: 0,
+  unavailable: 0,
+  overloaded: 0,
+  streamCut: 0,
+  stall: 0,
+  stallMs: 0,
+};
+
+export const DEFAULT_SIMULATOR: Readonly<Omit<SimulatorSettings, 'faults'>> = {
+  firstTokenMs: 50,
+  tokensPerSecond: 200,
+  seed: 1,
+  defaultMaxTokens: 64,
+};

@@ -1,0 +1,91 @@
+import type { ProviderConfig } from '@app/providers/provider-config';
+
+/** The validated gateway configuration: every defaulted field is filled in. */
+export interface GatewayConfig {
+  /** where the configuration was read from (a file path or a test's source name) */
+  source: string;
+  server: ServerConfig;
+  auth: AuthConfig;
+  /** upstream providers, in file order */
+  providers: ProviderConfig[];
+  /** models on providers, in file order */
+  deployments: DeploymentConfig[];
+  /** the model names callers use, in file order */
+  routes: RouteConfig[];
+  tenants: TenantConfig[];
+}
+
+export interface ServerConfig {
+  /** largest accepted request body; larger ones get 413 */
+  bodyLimitBytes: number;
+  /** interval of SSE comment heartbeats while waiting for tokens; 0 disables them */
+  heartbeatMs: number;
+  /** on shutdown, how long in-flight requests may take to finish */
+  drainTimeoutMs: number;
+  /** whether callers may name a deployment directly as `model`, not only a route */
+  allowDirectDeployments: boolean;
+}
+
+export interface AuthConfig {
+  /** serve requests without an API key even when listening on a non-loopback address */
+  allowAnonymous: boolean;
+  /** static keys not bound to a tenant */
+  apiKeys: ApiKeyConfig[];
+}
+
+export interface ApiKeyConfig {
+  /** a name for the key, used in logs, audit and usage (never the key itself) */
+  id: string;
+  /** SHA-256 of the key, 64 lowercase hex characters */
+  sha256: string;
+}
+
+export interface DeploymentConfig {
+  name: string;
+  /** the name of a provider */
+  provider: string;
+  /** the upstream model (for azure-openai: the Azure deployment name) */
+  model: string;
+  /** residency tag: the deployment's own `region`, else its provider's; unset when neither has one */
+  region?: string;
+  /** context window in tokens */
+  contextWindow?: number;
+  /** most output tokens the model produces */
+  maxOutputTokens?: number;
+  pricing?: PricingConfig;
+}
+
+/** Prices in USD per million tokens. */
+export interface PricingConfig {
+  inputPerMTok: number;
+  /** prompt tokens read from the provider's cache */
+  cachedInputPerMTok: number;
+  /** prompt tokens written to the provider's cache */
+  cacheWritePerMTok: number;
+  outputPerMTok: number;
+}
+
+export interface RouteConfig {
+  /** what callers put in `model` */
+  name: string;
+  description?: string;
+  /** deployment names; the order is the fallback chain */
+  targets: string[];
+  retry: RetryConfig;
+}
+
+export interface RetryConfig {
+  /** most attempts on each target, the first one included (1 = no retry) */
+  maxAttempts: number;
+  /** first backoff delay; it doubles per retry, with jitter */
+  baseDelayMs: number;
+  /** cap of one backoff delay */
+  maxDelayMs: number;
+  /** wait as long as the upstream's retry hint says (capped by the request deadline) */
+  honorRetryAfter: boolean;
+}
+
+export interface TenantConfig {
+  id: string;
+  apiKeys: ApiKeyConfig[];
+}

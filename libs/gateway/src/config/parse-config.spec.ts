@@ -1,0 +1,164 @@
+import {
+  DEFAULT_RETRY,
+  DEFAULT_SERVER,
+  DEFAULT_SIMULATOR,
+  DEFAULT_TIMEOUTS,
+} from './config.defaults';
+import { parseConfig } from './load-config';
+
+const MINIMAL = `
+providers:
+  - name: local
+    type: simulator
+deployments:
+  - name: sim
+    provider: local
+    model: sim
+routes:
+  default:
+    targets: [sim]
+`;
+
+describe('parseConfig: defaults', () => {
+  const config = parseConfig(MINIMAL, {}, 'minimal.yaml');
+
+  it('fills every defaulted field', () => {
+    expect(config.source).toBe('minimal.yaml');
+    expect(config.server).toEqual(DEFAULT_SERVER);
+    expect(config.auth).toEqual({ allowAnonymous: false, apiKeys: [] });
+    expect(config.tenants).toEqual([]);
+    expect(config.providers[0]).toEqual({
+      name: 'local',
+      type: 'simulator',
+      maxConcurrent: 256,
+      timeouts: DEFAULT_TIMEOUTS,
+      headers: {},
+      simulator: {
+        ...DEFAULT_SIMULATOR,
+        faults: {
+          rateLimit: 0,
+          serverError: 0,
+          unavailable: 0,
+          overloaded: 0,
+          streamCut: 0,
+          stall: 0,
+          stallMs: 0,
+        },
+      },
+    });
+    expect(config.routes).toEqual([{ name: 'default', targets: ['sim'], retry: DEFAULT_RETRY }]);
+  });
+
+  it('uses the default base URL of each type and the version defaults', () => {
+    const text = `
+providers:
+  - { name: o, type: openai, apiKey: k }
+  - { name: a, type: anthropic, apiKey: k }
+  - { name: g, type: gemini, apiKey: k }
+  - { name: l, type: ollama }
+  - { name: z, type: azure-openai, apiKey: k, baseUrl: "https://r.openai.azure.com/" }
+deployments:
+  - { name: d, provider: o, model: m }
+`;
+    const providers = parseConfig(text, {}).providers;
+    expect(providers.map((p) => p.baseUrl)).toEqual([
+      'https://api.openai.com/v1',
+      'https://api.anthropic.com',
+      'https://generativelanguage.googleapis.com',
+      'http://127.0.0.1:11434',
+      'https://r.openai.azure.com',
+    ]);
+    expect(providers[1].anthropicVersion).toBe('2023-06-01');
+    expect(providers[4].apiVersion).toBe('2024-10-21');
+    expect(providers[0].apiVersion).toBeUndefined();
+    expect(providers[0].simulator).toBeUndefined();
+  });
+
+  it('keeps only given timeouts, defaulting the others', () => {
+    const text = MINIMAL.replace(
+      'type: simulator',
+      'type: simulator\n    timeouts: { connectMs: 100 }',
+    );
+    expect(parseConfig(text, {}).providers[0].timeouts).toEqual({
+      ...DEFAULT_TIMEOUTS,
+      connectMs: 100,
+    });
+  });
+
+  it("resolves a deployment's region from its provider unless it sets one", () => {
+    const text = `
+providers:
+  - { name: p, type: simulator, region: eu }
+  - { name: q, type: simulator }
+deployments:
+  - { name: a, provider: p, model: m }
+  - { name: b, provider: p, model: m, region: eu-west }
+  - { name: c, provider: q, model: m }
+`;
+    const regions = parseConfig(text, {}).deployments.map((d) => d.region);
+    expect(regions).toEqual(['eu', 'eu-west', undefined]);
+  });
+
+  it('prices cached input and cache writes like input unless given', () => {
+    const text = MINIMAL.replace(
+      'model: sim',
+      'model: sim\n    pricing: { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 }',
+    );
+    expect(parseConfig(text, {}).deployments[0].pricing).toEqual({
+      inputPerMTok: 3,
+      cachedInputPerMTok: 0.3,
+      cacheWritePerMTok: 3,
+      outputPerMTok: 15,
+    });
+  });
+
+  it('coerces interpolated numbers and booleans, treats `key:` as unset', () => {
+    const text = `
+server:
+  bodyLimitBytes: \${BODY_LIMIT}
+  allowDirectDeployments: \${DIRECT:-false}
+  heartbeatMs:
+${MINIMAL}`;
+    const server = parseConfig(text, { BODY_LIMIT: '1024' }).server;
+    expect(server).toEqual({
+      ...DEFAULT_SERVER,
+      bodyLimitBytes: 1024,
+      allowDirectDeployments: false,
+    });
+  });
+
+  it('normalises key hashes to lowercase', () => {
+    const hash = 'AB'.repeat(32);
+    const text = `${MINIMAL}
+auth:
+  apiKeys: [{ id: ci, sha256: "${hash}" }]
+tenants:
+  - id: acme
+    apiKeys: [{ id: acme-ci, sha256: "${'c'.repeat(64)}" }]
+`;
+    const config = parseConfig(text, {});
+    expect(config.auth.apiKeys).toEqual([{ id: 'ci', sha256: hash.toLowerCase() }]);
+    expect(config.tenants).toEqual([
+      { id: 'acme', apiKeys: [{ id: 'acme-ci', sha256: 'c'.repeat(64) }] },
+    ]);
+  });
+});
+
+describe('parseConfig: headers', () => {
+  it('keeps headers as given and leaves out empty ones', () => {
+    const text = `
+providers:
+  - name: p
+    type: openai
+    apiKey: k
+    headers:
+      OpenAI-Organization: \${ORG:-}
+      OpenAI-Project: \${PROJECT}
+deployments:
+  - { name: d, provider: p, model: m }
+`;
+    expect(parseConfig(text, { PROJECT: 'proj_1' }).providers[0].headers).toEqual({
+      'OpenAI-Project': 'proj_1',
+    });
+  });
+});
