@@ -230,7 +230,7 @@ function classifyUpstream(init: UpstreamErrorInit): GatewayError {
       ...base,
       status: 503,
       type: 'overloaded_error',
-      code: status === 429 ? (upstreamCode ?? 'upstream_rate_limited') : 'upstream_overloaded',
+      code: upstreamCode ?? (status === 429 ? 'upstream_rate_limited' : 'upstream_overloaded'),
       retryable: true,
     });
   }

@@ -3,7 +3,13 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
 import { Observable } from 'rxjs';
-import { GatewayError, redactSecrets, upstreamError, type RequestContext } from '@app/core';
+import {
+  GatewayError,
+  redactSecrets,
+  streamCutError,
+  upstreamError,
+  type RequestContext,
+} from '@app/core';
 import type { ProviderTimeouts } from '../provider-config';
 import { retryAfterFromHeaders, shouldRetryFromHeaders, type HeaderBag } from './retry-hints';
 import { createStreamDecoder, type StreamFraming, type WireEvent } from './stream-decoders';
@@ -13,6 +19,8 @@ export interface UpstreamErrorDetails {
   message: string;
   code?: string;
   retryAfterMs?: number;
+  /** the provider's own verdict, e.g. false for a spend limit that will not lift by retrying */
+  retryable?: boolean;
 }
 
 /** `body` is the parsed JSON body when it was JSON, else the raw text. */
@@ -185,7 +193,7 @@ export class HttpTransport {
               decoder.end(emit);
               if (finish()) subscriber.complete();
             });
-            body.on('error', (error) => fail(this.connectionError(error, true)));
+            body.on('error', (error) => fail(this.brokenStreamError(error)));
           },
           (error: unknown) => fail(this.connectionError(error)),
         );
@@ -233,7 +241,7 @@ export class HttpTransport {
       message,
       upstreamCode: details.code,
       retryAfterMs: retryAfterFromHeaders(bag) ?? details.retryAfterMs,
-      retryable: shouldRetryFromHeaders(bag),
+      retryable: shouldRetryFromHeaders(bag) ?? details.retryable,
     });
   }
 
@@ -248,15 +256,23 @@ export class HttpTransport {
     });
   }
 
-  private connectionError(error: unknown, midStream = false): GatewayError {
-    const code =
-      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-    const what = midStream ? 'stream broke' : 'connection failed';
+  private connectionError(error: unknown): GatewayError {
+    const code = errorCode(error);
     return upstreamError({
       provider: this.options.provider,
-      message: `${what}${code ? ` (${code})` : ''}`,
+      message: `connection failed${code ? ` (${code})` : ''}`,
     });
   }
+
+  /** The body broke after a 2xx status: the stream was cut, whatever had arrived. */
+  private brokenStreamError(error: unknown): GatewayError {
+    const code = errorCode(error);
+    return streamCutError(this.options.provider, `connection broke${code ? ` (${code})` : ''}`);
+  }
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 }
 
 function readLimited(stream: Readable, limit: number): Promise<string> {
