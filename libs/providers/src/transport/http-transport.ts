@@ -21,6 +21,8 @@ export interface UpstreamErrorDetails {
   retryAfterMs?: number;
   /** the provider's own verdict, e.g. false for a spend limit that will not lift by retrying */
   retryable?: boolean;
+  /** the status the error really has, when the provider uses another (Gemini: a bad key is a 400) */
+  status?: number;
 }
 
 /** `body` is the parsed JSON body when it was JSON, else the raw text. */
@@ -188,7 +190,11 @@ export class HttpTransport {
               fail(this.statusError(response.status, parseMaybeJson(text), response.headers));
               return;
             }
-            body.on('data', (bytes: Buffer) => decoder.push(bytes, emit));
+            body.on('data', (bytes: Buffer) => {
+              // any bytes (also SSE comments an upstream sends while it thinks) prove it is alive
+              if (receivedAny) gapTimer.refresh();
+              decoder.push(bytes, emit);
+            });
             body.on('end', () => {
               decoder.end(emit);
               if (finish()) subscriber.complete();
@@ -231,13 +237,14 @@ export class HttpTransport {
     } catch {
       details = { message: typeof body === 'string' ? body : `HTTP ${status}` };
     }
+    const effective = details.status ?? status;
     const message =
-      status === 401 || status === 403
+      effective === 401 || effective === 403
         ? 'the upstream rejected the gateway credentials (check the provider API key)'
         : this.scrub(details.message || `HTTP ${status}`);
     return upstreamError({
       provider: this.options.provider,
-      status,
+      status: effective,
       message,
       upstreamCode: details.code,
       retryAfterMs: retryAfterFromHeaders(bag) ?? details.retryAfterMs,
@@ -283,7 +290,10 @@ function readLimited(stream: Readable, limit: number): Promise<string> {
       if (size < limit) chunks.push(chunk.subarray(0, limit - size));
       size += chunk.length;
     });
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf-8')));
+    const done = () => resolve(Buffer.concat(chunks).toString('utf-8'));
+    stream.on('end', done);
+    // destroyed by an abort: no 'end' comes, only 'close'
+    stream.on('close', done);
     stream.on('error', reject);
   });
 }
