@@ -1,0 +1,3 @@
+export * from './azure-openai-client';
+export * from './dialect';
+export * from './errors';

@@ -1,0 +1,3 @@
+export * from './openai-compatible-client';
+export * from './dialect';
+export * from './errors';
