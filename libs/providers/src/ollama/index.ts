@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './ollama-client';
+export * from './request';
+export * from './response';
+export * from './stream';
+export type * from './wire';
