@@ -1,6 +1,6 @@
 import { GatewayError, redactSecrets, upstreamError } from '@app/core';
 import type { UpstreamErrorDetails } from '../transport';
-import { isRecord, optionalString } from './wire-guards';
+import { isObject, optionalString } from '../wire/json-guards';
 
 /**
  * Anthropic error bodies: `{"type":"error","error":{"type":"overloaded_error","message":"..."},
@@ -15,7 +15,7 @@ import { isRecord, optionalString } from './wire-guards';
  */
 export function parseAnthropicError(body: unknown, status: number): UpstreamErrorDetails {
   if (typeof body === 'string') return { message: body.trim() || `HTTP ${status}` };
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
   if (!error) return { message: `HTTP ${status}` };
   const type = optionalString(error.type);
   const message = optionalString(error.message) ?? type ?? `HTTP ${status}`;
@@ -39,7 +39,7 @@ function anthropicErrorCode(
   if (type === 'invalid_request_error' && CONTEXT_LENGTH_MESSAGES.some((re) => re.test(message))) {
     return 'context_length_exceeded';
   }
-  const detailCode = isRecord(details) ? optionalString(details.error_code) : undefined;
+  const detailCode = isObject(details) ? optionalString(details.error_code) : undefined;
   return detailCode ?? type;
 }
 
@@ -69,7 +69,7 @@ export function anthropicStreamError(
   secrets: readonly (string | undefined)[] = [],
 ): GatewayError {
   const details = parseAnthropicError(data, 500);
-  const type = isRecord(data) && isRecord(data.error) ? optionalString(data.error.type) : undefined;
+  const type = isObject(data) && isObject(data.error) ? optionalString(data.error.type) : undefined;
   const status = STATUS_OF_TYPE[type ?? ''] ?? 500;
   const message = redactSecrets(details.message, secrets);
   const mapped = upstreamError({ provider, status, message, upstreamCode: details.code });

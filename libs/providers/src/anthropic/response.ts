@@ -1,7 +1,7 @@
 import type { ChatResponse, ToolCall } from '@app/core';
 import { mapAnthropicStopReason } from './stop-reason';
 import { NO_TOKENS, readTokenCounts, toUsage } from './usage';
-import { badResponse, isRecord, optionalString, type WireRecord } from './wire-guards';
+import { badResponse, isObject, optionalString, type JsonObject } from '../wire/json-guards';
 
 /**
  * A non-streamed Messages API response as a ChatResponse. Text blocks are joined; tool_use blocks
@@ -10,18 +10,18 @@ import { badResponse, isRecord, optionalString, type WireRecord } from './wire-g
  * Throws `upstream_bad_response` (502, retryable) when the body is not a message.
  */
 export function fromAnthropicResponse(body: unknown, provider = 'anthropic'): ChatResponse {
-  if (!isRecord(body)) throw badResponse(provider, 'the body is not a JSON object');
+  if (!isObject(body)) throw badResponse(provider, 'the body is not a JSON object');
   if (body.type !== undefined && body.type !== 'message') {
     throw badResponse(provider, `expected type "message", got ${JSON.stringify(body.type)}`);
   }
   if (!Array.isArray(body.content)) throw badResponse(provider, 'content is not an array');
-  if (!isRecord(body.usage)) throw badResponse(provider, 'usage is missing');
+  if (!isObject(body.usage)) throw badResponse(provider, 'usage is missing');
 
   let text = '';
   let sawText = false;
   const toolCalls: ToolCall[] = [];
   for (const block of body.content) {
-    if (!isRecord(block)) throw badResponse(provider, 'a content block is not an object');
+    if (!isObject(block)) throw badResponse(provider, 'a content block is not an object');
     if (block.type === 'text') {
       if (typeof block.text !== 'string') throw badResponse(provider, 'a text block has no text');
       text += block.text;
@@ -48,7 +48,7 @@ export function fromAnthropicResponse(body: unknown, provider = 'anthropic'): Ch
   };
 }
 
-function toToolCall(block: WireRecord, provider: string): ToolCall {
+function toToolCall(block: JsonObject, provider: string): ToolCall {
   if (typeof block.id !== 'string' || typeof block.name !== 'string') {
     throw badResponse(provider, 'a tool_use block has no id or name');
   }
@@ -60,7 +60,7 @@ function toToolCall(block: WireRecord, provider: string): ToolCall {
 }
 
 /** `stop_details.explanation` of a refusal, when the API gives one. */
-function refusalText(body: WireRecord): string | undefined {
+function refusalText(body: JsonObject): string | undefined {
   const details = body.stop_details;
-  return isRecord(details) ? optionalString(details.explanation) : undefined;
+  return isObject(details) ? optionalString(details.explanation) : undefined;
 }

@@ -3,7 +3,7 @@ import { parseEventJson, type StreamMapper, type WireEvent } from '../transport'
 import { anthropicStreamError } from './errors';
 import { mapAnthropicStopReason } from './stop-reason';
 import { NO_TOKENS, readTokenCounts, toUsage, type AnthropicTokenCounts } from './usage';
-import { badResponse, isRecord, optionalString, type WireRecord } from './wire-guards';
+import { badResponse, isObject, optionalString, type JsonObject } from '../wire/json-guards';
 
 export interface AnthropicStreamState {
   id?: string;
@@ -54,7 +54,7 @@ function onEvent(
 ): ChatChunk[] {
   if (state.stopped) return [];
   const data = parseEventJson(event);
-  if (!isRecord(data)) throw badResponse(provider, 'a stream event is not a JSON object');
+  if (!isObject(data)) throw badResponse(provider, 'a stream event is not a JSON object');
   const type = optionalString(data.type) ?? event.event;
   state.lastEvent = type;
   switch (type) {
@@ -77,25 +77,25 @@ function onEvent(
   }
 }
 
-function onMessageStart(data: WireRecord, state: AnthropicStreamState, provider: string) {
+function onMessageStart(data: JsonObject, state: AnthropicStreamState, provider: string) {
   const message = data.message;
-  if (!isRecord(message)) throw badResponse(provider, 'message_start has no message');
+  if (!isObject(message)) throw badResponse(provider, 'message_start has no message');
   state.id = optionalString(message.id);
   state.model = optionalString(message.model);
   state.tokens = readTokenCounts(message.usage, state.tokens);
   return [{ id: state.id, model: state.model, delta: { role: 'assistant' as const } }];
 }
 
-function blockIndex(data: WireRecord, provider: string): number {
+function blockIndex(data: JsonObject, provider: string): number {
   if (typeof data.index !== 'number')
     throw badResponse(provider, `${String(data.type)} has no index`);
   return data.index;
 }
 
-function onBlockStart(data: WireRecord, state: AnthropicStreamState, provider: string) {
+function onBlockStart(data: JsonObject, state: AnthropicStreamState, provider: string) {
   const index = blockIndex(data, provider);
   const block = data.content_block;
-  if (!isRecord(block)) throw badResponse(provider, 'content_block_start has no content_block');
+  if (!isObject(block)) throw badResponse(provider, 'content_block_start has no content_block');
   if (block.type === 'text') {
     const text = optionalString(block.text);
     return text ? [{ delta: { content: text } }] : [];
@@ -122,10 +122,10 @@ function onBlockStart(data: WireRecord, state: AnthropicStreamState, provider: s
   ];
 }
 
-function onBlockDelta(data: WireRecord, state: AnthropicStreamState, provider: string) {
+function onBlockDelta(data: JsonObject, state: AnthropicStreamState, provider: string) {
   const index = blockIndex(data, provider);
   const delta = data.delta;
-  if (!isRecord(delta)) throw badResponse(provider, 'content_block_delta has no delta');
+  if (!isObject(delta)) throw badResponse(provider, 'content_block_delta has no delta');
   if (delta.type === 'text_delta') {
     const text = optionalString(delta.text);
     return text ? [{ delta: { content: text } }] : [];
@@ -140,8 +140,8 @@ function onBlockDelta(data: WireRecord, state: AnthropicStreamState, provider: s
   return [];
 }
 
-function onMessageDelta(data: WireRecord, state: AnthropicStreamState): ChatChunk[] {
-  const delta = isRecord(data.delta) ? data.delta : {};
+function onMessageDelta(data: JsonObject, state: AnthropicStreamState): ChatChunk[] {
+  const delta = isObject(data.delta) ? data.delta : {};
   if (delta.stop_reason !== undefined && delta.stop_reason !== null) {
     state.finishReason = mapAnthropicStopReason(delta.stop_reason);
   }

@@ -1,5 +1,5 @@
 import { makeUsage, type Usage } from '@app/core';
-import { isRecord, tokenCount } from './wire-guards';
+import { isObject, count } from '../wire/json-guards';
 
 /** Anthropic's token counts as reported so far (a stream reports them in two events). */
 export interface AnthropicTokenCounts {
@@ -25,19 +25,17 @@ export const NO_TOKENS: AnthropicTokenCounts = {
  * `base` (message_delta may repeat the input counts, or send null for them).
  */
 export function readTokenCounts(usage: unknown, base: AnthropicTokenCounts): AnthropicTokenCounts {
-  if (!isRecord(usage)) return base;
+  if (!isObject(usage)) return base;
   const pick = (key: string, fallback: number) =>
-    typeof usage[key] === 'number' ? tokenCount(usage[key]) : fallback;
-  const details = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {};
+    typeof usage[key] === 'number' ? count(usage[key]) : fallback;
+  const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   return {
     input: pick('input_tokens', base.input),
     cacheRead: pick('cache_read_input_tokens', base.cacheRead),
     cacheWrite: pick('cache_creation_input_tokens', base.cacheWrite),
     output: pick('output_tokens', base.output),
     thinking:
-      typeof details.thinking_tokens === 'number'
-        ? tokenCount(details.thinking_tokens)
-        : base.thinking,
+      typeof details.thinking_tokens === 'number' ? count(details.thinking_tokens) : base.thinking,
   };
 }
 

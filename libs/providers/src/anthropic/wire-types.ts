@@ -1,7 +1,7 @@
 /**
  * The Anthropic Messages wire format (POST /v1/messages), as far as the gateway writes it.
  * Requests are typed exactly; responses and stream events are `unknown` until `response.ts` /
- * `stream.ts` have checked them (see wire-guards.ts).
+ * `stream.ts` have checked them (see ../wire/json-guards.ts).
  */
 
 export interface AnthropicTextBlock {

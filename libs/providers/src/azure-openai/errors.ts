@@ -1,5 +1,5 @@
 import type { UpstreamErrorDetails } from '../transport';
-import { isObject } from '../openai/guards';
+import { isObject } from '../wire/json-guards';
 import { openAiErrorObject, parseOpenAiError } from '../openai';
 
 /**

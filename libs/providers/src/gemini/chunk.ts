@@ -1,5 +1,11 @@
 import { makeUsage, type Usage } from '@app/core';
-import { badResponse, isObject, optionalCount, optionalString, type JsonObject } from './guards';
+import {
+  badResponse,
+  isObject,
+  optionalCount,
+  optionalString,
+  type JsonObject,
+} from '../wire/json-guards';
 
 export interface GeminiFunctionCall {
   id?: string;

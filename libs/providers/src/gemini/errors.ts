@@ -1,6 +1,6 @@
 import { redactSecrets, upstreamError, type GatewayError } from '@app/core';
 import { parseDuration, type UpstreamErrorDetails } from '../transport';
-import { isObject, optionalString, type JsonObject } from './guards';
+import { isObject, optionalString, type JsonObject } from '../wire/json-guards';
 
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 const QUOTA_FAILURE = 'type.googleapis.com/google.rpc.QuotaFailure';

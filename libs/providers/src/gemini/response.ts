@@ -1,7 +1,7 @@
 import { makeUsage, type ChatResponse, type ToolCall } from '@app/core';
 import { readGeminiChunk, type GeminiFunctionCall } from './chunk';
 import { geminiFinishReason } from './finish-reason';
-import { badResponse } from './guards';
+import { badResponse } from '../wire/json-guards';
 import { toolCallId } from './tool-call-id';
 
 export interface GeminiResponseContext {

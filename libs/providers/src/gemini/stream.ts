@@ -3,7 +3,7 @@ import { parseEventJson, type StreamMapper, type WireEvent } from '../transport'
 import { readGeminiChunk, type GeminiChunk } from './chunk';
 import { geminiStreamError } from './errors';
 import { geminiFinishReason } from './finish-reason';
-import { isObject } from './guards';
+import { isObject } from '../wire/json-guards';
 import { toToolCall } from './response';
 
 export interface GeminiStreamState {

@@ -1,6 +1,6 @@
 import { redactSecrets, upstreamError, type GatewayError } from '@app/core';
 import type { UpstreamErrorDetails } from '../transport';
-import { isObject } from './guards';
+import { isObject } from '../wire/json-guards';
 
 const CONTEXT_LENGTH =
   /context (length|window)|too many tokens|prompt is too long|exceeds.*context/i;

@@ -1,5 +1,11 @@
 import { makeUsage, type FinishReason, type ToolCall, type Usage } from '@app/core';
-import { badResponse, isObject, optionalCount, optionalString, type JsonObject } from './guards';
+import {
+  badResponse,
+  isObject,
+  optionalCount,
+  optionalString,
+  type JsonObject,
+} from '../wire/json-guards';
 
 /** What the gateway reads from one Ollama chat object (a whole answer, or one NDJSON line). */
 export interface OllamaLine {

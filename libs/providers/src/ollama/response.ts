@@ -1,5 +1,5 @@
 import type { ChatResponse } from '@app/core';
-import { badResponse } from './guards';
+import { badResponse } from '../wire/json-guards';
 import { ollamaFinishReason, readOllamaLine, toToolCall } from './line';
 
 export interface OllamaResponseContext {

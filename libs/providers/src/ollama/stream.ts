@@ -1,7 +1,7 @@
 import type { ChatChunk, ToolCallDelta } from '@app/core';
 import { parseEventJson, type StreamMapper, type WireEvent } from '../transport';
 import { ollamaStreamError } from './errors';
-import { isObject } from './guards';
+import { isObject } from '../wire/json-guards';
 import { ollamaFinishReason, readOllamaLine, toToolCall, type OllamaLine } from './line';
 
 export interface OllamaStreamState {

@@ -1,6 +1,6 @@
 import { GatewayError, redactSecrets, upstreamError } from '@app/core';
 import type { UpstreamErrorDetails } from '../transport';
-import { isObject, optionalString, type JsonObject } from './guards';
+import { isObject, optionalString, type JsonObject } from '../wire/json-guards';
 
 const MAX_MESSAGE_CHARS = 600;
 

@@ -1,6 +1,6 @@
 import type { AssistantMessage, ChatResponse } from '@app/core';
 import { toFinishReason } from './finish-reason';
-import { badResponse, isObject, optionalString, type JsonObject } from './guards';
+import { badResponse, isObject, optionalString, type JsonObject } from '../wire/json-guards';
 import { fromOpenAiToolCalls } from './tool-calls';
 import { fromOpenAiUsage, unreportedUsage } from './usage';
 

@@ -2,7 +2,7 @@ import type { ChatChunk, FinishReason, Usage } from '@app/core';
 import { parseEventJson, type StreamMapper, type WireEvent } from '../transport';
 import { openAiStreamError } from './errors';
 import { toFinishReason } from './finish-reason';
-import { isObject, optionalString, type JsonObject } from './guards';
+import { isObject, optionalString, type JsonObject } from '../wire/json-guards';
 import { toToolCallDeltas } from './tool-calls';
 import { fromOpenAiUsage } from './usage';
 

@@ -1,5 +1,5 @@
 import type { ToolCall, ToolCallDelta } from '@app/core';
-import { isObject, optionalString } from './guards';
+import { isObject, optionalString } from '../wire/json-guards';
 
 /** Arguments are a JSON string on the wire; a few servers send the object itself. */
 function argumentsText(value: unknown): string | undefined {

@@ -1,5 +1,5 @@
 import { makeUsage, type Usage } from '@app/core';
-import { count, isObject } from './guards';
+import { count, isObject } from '../wire/json-guards';
 
 /**
  * `usage` of a response or of the last stream chunk. `prompt_tokens` already includes the cached

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { GatewayError, streamCutError, type ChatChunk } from '@app/core';
+import { badResponse } from '../wire/json-guards';
 import type { WireEvent } from './stream-decoders';
 
 /**
@@ -46,15 +47,9 @@ export function mapWireStream<S>(mapper: StreamMapper<S>): OperatorFunction<Wire
 }
 
 function asGatewayError(provider: string, error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  return new GatewayError({
-    status: 502,
-    type: 'api_error',
-    code: 'upstream_bad_response',
-    message: `Upstream ${provider} sent a stream event the gateway could not read.`,
-    provider,
-    retryable: true,
-  });
+  return error instanceof GatewayError
+    ? error
+    : badResponse(provider, 'an unreadable stream event');
 }
 
 /** Parses one event's JSON data, failing as an unreadable upstream event. */
