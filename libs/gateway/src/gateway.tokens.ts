@@ -1,0 +1,2 @@
+/** The validated GatewayConfig (an interface, so it needs a token). */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

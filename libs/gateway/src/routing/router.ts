@@ -1,0 +1,73 @@
+import { GatewayError } from '@app/core';
+import type { DeploymentConfig, GatewayConfig, RouteConfig, RetryConfig } from '../config';
+
+/** One place a request can be sent: a deployment with the provider that serves it. */
+export interface RouteTarget {
+  deployment: DeploymentConfig;
+}
+
+/** What a model name resolves to: the ordered fallback chain and its retry policy. */
+export interface ResolvedRoute {
+  /** the route name, or the deployment name when a deployment was named directly */
+  name: string;
+  kind: 'route' | 'deployment';
+  targets: RouteTarget[];
+  retry: RetryConfig;
+}
+
+const DIRECT_DEPLOYMENT_RETRY: RetryConfig = {
+  maxAttempts: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 8000,
+  honorRetryAfter: true,
+};
+
+/** Resolves the `model` a caller names to a route; built once from the validated config. */
+export class Router {
+  private readonly routes = new Map<string, ResolvedRoute>();
+
+  constructor(config: GatewayConfig) {
+    const deployments = new Map(config.deployments.map((d) => [d.name, d]));
+    for (const route of config.routes) {
+      this.routes.set(route.name, resolveRoute(route, deployments));
+    }
+    if (config.server.allowDirectDeployments) {
+      for (const deployment of config.deployments) {
+        if (!this.routes.has(deployment.name)) {
+          this.routes.set(deployment.name, {
+            name: deployment.name,
+            kind: 'deployment',
+            targets: [{ deployment }],
+            retry: DIRECT_DEPLOYMENT_RETRY,
+          });
+        }
+      }
+    }
+  }
+
+  /** @throws GatewayError 404 `model_not_found` for a name that is neither a route nor exposed. */
+  resolve(model: string): ResolvedRoute {
+    const route = this.routes.get(model);
+    if (!route) throw GatewayError.modelNotFound(model);
+    return route;
+  }
+
+  /** every name a caller may use, routes first */
+  list(): ResolvedRoute[] {
+    return [...this.routes.values()];
+  }
+}
+
+function resolveRoute(
+  route: RouteConfig,
+  deployments: Map<string, DeploymentConfig>,
+): ResolvedRoute {
+  const { name } = route;
+  const targets = route.targets.map((target) => {
+    const deployment = deployments.get(target);
+    // the config validator already rejects this; the check keeps the type honest
+    if (!deployment) throw new Error(`route ${name}: unknown deployment ${target}`);
+    return { deployment };
+  });
+  return { name, kind: 'route', targets, retry: route.retry };
+}

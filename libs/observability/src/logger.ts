@@ -1,0 +1,47 @@
+import { createLogger, format, transports, type Logger } from 'winston';
+import { REDACTED, redactSecrets } from '@app/core';
+
+/** Field names whose values are secrets wherever they appear in a log record. */
+const SECRET_KEYS =
+  /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key|apikey|api_key|password|secret|token|access_token|refresh_token|cookie|set-cookie)$/i;
+
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = SECRET_KEYS.test(key) ? REDACTED : scrub(inner, depth + 1);
+  }
+  return out;
+}
+
+/** A winston format that removes secrets from every field and message, whatever the caller logs. */
+export const redactFormat = format((info) => {
+  for (const key of Object.keys(info)) {
+    info[key] = SECRET_KEYS.test(key) ? REDACTED : scrub(info[key], 0);
+  }
+  return info;
+});
+
+export interface LoggerOptions {
+  level: string;
+  /** where lines go; stdout by default (tests pass a capturing stream) */
+  stream?: NodeJS.WritableStream;
+}
+
+/** The process logger: one JSON object per line, secrets redacted by the logger itself. */
+export function createGatewayLogger(options: LoggerOptions): Logger {
+  return createLogger({
+    level: options.level,
+    format: format.combine(
+      format.timestamp(),
+      format.errors({ stack: true }),
+      redactFormat(),
+      format.json(),
+    ),
+    transports: [
+      options.stream ? new transports.Stream({ stream: options.stream }) : new transports.Console(),
+    ],
+  });
+}

@@ -1,0 +1,2 @@
+export * from './sse-frames';
+export * from './sse-writer';
