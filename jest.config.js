@@ -1,8 +1,9 @@
 /** Unit specs live beside the code (`*.spec.ts`); e2e suites live in test/ (`*.e2e-spec.ts`). */
 const moduleNameMapper = {
-  '^@app/(core|providers|gateway|streaming|observability|tenancy)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  '^@app/(core|providers|gateway|streaming|observability|tenancy)(|/.*)$':
+    '<rootDir>/libs/$1/src$2',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const transform = { '^.+\\.ts$': 'ts-jest' };
 
 module.exports = {
   projects: [

@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GatewayModule, type GatewayConfig } from '@app/gateway';
+import { createProviderClient } from '@app/providers';
+import { ApiKeyRegistry } from '@app/tenancy';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ChatModule } from './chat/chat.module';
+import { HealthModule } from './health/health.module';
+import { OpenAiExceptionFilter } from './http/openai-exception.filter';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { ModelsModule } from './models/models.module';
+
+/** Every API key the config accepts, hashed: the static `auth.apiKeys` and each tenant's keys. */
+function apiKeyRegistry(config: GatewayConfig): ApiKeyRegistry {
+  return new ApiKeyRegistry([
+    ...config.auth.apiKeys.map((key) => ({ id: key.id, sha256: key.sha256 })),
+    ...config.tenants.flatMap((tenant) =>
+      tenant.apiKeys.map((key) => ({ id: key.id, sha256: key.sha256, tenantId: tenant.id })),
+    ),
+  ]);
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GatewayModule.forRoot({ config, createProviderClient }),
+        LifecycleModule,
+        HealthModule,
+        ChatModule,
+        ModelsModule,
+      ],
+      providers: [
+        { provide: ApiKeyRegistry, useValue: apiKeyRegistry(config) },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: OpenAiExceptionFilter },
+      ],
+    };
+  }
+}

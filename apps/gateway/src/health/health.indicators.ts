@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
+import { LifecycleService } from '../lifecycle/lifecycle.service';
+
+/** Health indicators: each returns up or down and never throws; none calls an upstream. */
+@Injectable()
+export class GatewayHealthIndicators {
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly lifecycle: LifecycleService,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  config_() {
+    return this.indicators.check('config').up({
+      providers: this.config.providers.length,
+      deployments: this.config.deployments.length,
+      routes: this.config.routes.length,
+    });
+  }
+
+  serving() {
+    const check = this.indicators.check('serving');
+    const details = { inFlight: this.lifecycle.inFlightCount };
+    return this.lifecycle.draining ? check.down({ ...details, draining: true }) : check.up(details);
+  }
+
+  started() {
+    const check = this.indicators.check('startup');
+    return this.lifecycle.startupComplete ? check.up() : check.down({ message: 'starting' });
+  }
+
+  eventLoop() {
+    return this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) });
+  }
+}

@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Observable } from 'rxjs';
+import type { RequestContext } from '@app/core';
+import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
+import { sseData, writeSse } from '@app/streaming';
+import { gatewayHeaders } from './gateway-headers';
+import { renderError } from './openai-error';
+
+/** Sends an Observable of SSE frames as the response, taking the reply out of Fastify's hands. */
+@Injectable()
+export class SseResponder {
+  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  respond(reply: FastifyReply, context: RequestContext, frames: Observable<string>): void {
+    const { bodyLimitBytes, heartbeatMs } = this.config.server;
+    reply.hijack();
+    writeSse(reply.raw, frames, {
+      heartbeatMs,
+      headers: () => ({
+        ...(reply.getHeaders() as Record<string, string>),
+        ...gatewayHeaders(context),
+      }),
+      renderError: (error) => {
+        const rendered = renderError(error, bodyLimitBytes);
+        context.meta.errorCode = rendered.error.code;
+        return {
+          status: rendered.status,
+          headers: rendered.headers,
+          body: JSON.stringify(rendered.error.toJSON()),
+        };
+      },
+      errorFrame: (error) => {
+        const rendered = renderError(error, bodyLimitBytes);
+        context.meta.errorCode = rendered.error.code;
+        return sseData(rendered.error.toJSON());
+      },
+      onClientGone: () => {
+        context.meta.streamOutcome = 'cancelled';
+      },
+    });
+  }
+}
