@@ -15,11 +15,21 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/require-await': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../libs/*', '../../../libs/*'], message: 'Import libs through @app/<name>.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../libs/*', '../../../libs/*'],
+              message: 'Import libs through @app/<name>.',
+            },
+          ],
+        },
       ],
     },
   },
