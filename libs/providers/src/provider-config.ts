@@ -15,11 +15,11 @@ export type ProviderType = (typeof PROVIDER_TYPES)[number];
 export interface ProviderTimeouts {
   /** TCP/TLS connection establishment */
   connectMs: number;
-  /** from sending the request to the first streamed event (or the whole non-streamed response) */
+  /** streams: from sending the request to the first streamed event */
   firstTokenMs: number;
   /** longest gap allowed between two streamed events */
   idleMs: number;
-  /** the whole upstream call */
+  /** the whole upstream call (the only limit on a non-streamed response) */
   totalMs: number;
 }
 

@@ -1,5 +1,3 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
 import { Observable } from 'rxjs';
@@ -11,6 +9,7 @@ import {
   type RequestContext,
 } from '@app/core';
 import type { ProviderTimeouts } from '../provider-config';
+import { createUpstreamAgents } from './agents';
 import { retryAfterFromHeaders, shouldRetryFromHeaders, type HeaderBag } from './retry-hints';
 import { createStreamDecoder, type StreamFraming, type WireEvent } from './stream-decoders';
 
@@ -60,17 +59,11 @@ export class HttpTransport {
   private readonly http: AxiosInstance;
 
   constructor(private readonly options: HttpTransportOptions) {
-    const agentOptions = {
-      keepAlive: true,
-      keepAliveMsecs: 15_000,
-      maxSockets: options.maxConcurrent,
-      maxFreeSockets: Math.min(options.maxConcurrent, 256),
-      timeout: options.timeouts.totalMs,
-    };
+    const agents = createUpstreamAgents(options.maxConcurrent, options.timeouts.connectMs);
     this.http = axios.create({
       baseURL: options.baseUrl.replace(/\/+$/, ''),
-      httpAgent: new HttpAgent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
+      httpAgent: agents.http,
+      httpsAgent: agents.https,
       headers: { 'content-type': 'application/json', ...options.headers },
       maxRedirects: 0,
       maxBodyLength: Infinity,
