@@ -185,6 +185,7 @@ describe('client mistakes get 4xx in the OpenAI error shape', () => {
 
   it.each([
     ['malformed JSON', '{"model": "default", "messages": [', 400, 'invalid_json', null],
+    ['an empty body', '', 400, 'invalid_json', null],
     ['a JSON array body', '[]', 400, 'invalid_request', null],
     ['missing messages', JSON.stringify({ model: 'default' }), 400, 'invalid_request', 'messages'],
     [
@@ -248,6 +249,7 @@ describe('client mistakes get 4xx in the OpenAI error shape', () => {
     });
     expect(res.status).toBe(415);
     expect(res.error.type).toBe('invalid_request_error');
+    expect(res.error.code).toBe('unsupported_media_type');
   });
 
   it('an unknown route is a 404 in the same shape', async () => {

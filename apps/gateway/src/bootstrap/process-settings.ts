@@ -12,8 +12,9 @@ const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'
 
 /** @throws Error naming the variable when one is malformed */
 export function readProcessSettings(env: NodeJS.ProcessEnv): ProcessSettings {
-  const port = Number(env.PORT ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  const rawPort = env.PORT?.trim() || '8080';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65535) {
     throw new Error(`PORT: must be an integer from 0 to 65535, got '${env.PORT}'`);
   }
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();

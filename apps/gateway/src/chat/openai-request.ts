@@ -14,9 +14,8 @@ export function toChatRequest(dto: ChatCompletionRequestDto): ChatRequest {
   assign(request, 'temperature', dto.temperature);
   assign(request, 'topP', dto.top_p);
   assign(request, 'maxTokens', dto.max_completion_tokens ?? dto.max_tokens);
-  if (dto.stop !== undefined && dto.stop !== null) {
-    request.stop = typeof dto.stop === 'string' ? [dto.stop] : dto.stop;
-  }
+  const stop = typeof dto.stop === 'string' ? [dto.stop] : dto.stop;
+  if (stop?.length) request.stop = stop;
   assign(request, 'seed', dto.seed);
   assign(request, 'presencePenalty', dto.presence_penalty);
   assign(request, 'frequencyPenalty', dto.frequency_penalty);

@@ -23,7 +23,7 @@ const TYPE_BY_STATUS: Record<number, GatewayErrorType> = {
 
 /** Fastify's own errors (body parsing, limits) by their code. */
 const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON: {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
     status: 400,
     code: 'invalid_json',
     message: 'The request body is not valid JSON.',
@@ -90,6 +90,23 @@ function toGatewayError(error: unknown, bodyLimitBytes: number): GatewayError {
 function fromHttpException(exception: HttpException, bodyLimitBytes: number): GatewayError {
   const status = exception.getStatus();
   if (status === 413) return GatewayError.payloadTooLarge(bodyLimitBytes);
+  // Nest hands Fastify's own errors (body parsing) over as HttpExceptions without their code
+  if (status === 415) {
+    return new GatewayError({
+      status,
+      type: 'invalid_request_error',
+      code: 'unsupported_media_type',
+      message: 'Send the request body as application/json.',
+    });
+  }
+  if (status === 400 && /JSON|body/i.test(exception.message)) {
+    return new GatewayError({
+      status,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+      message: 'The request body is not valid JSON: send a JSON object.',
+    });
+  }
   if (status === 404) {
     return GatewayError.notFound(
       `Unknown route: ${exception.message.replace(/^Cannot /, '')}`,

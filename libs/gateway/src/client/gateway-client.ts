@@ -1,4 +1,4 @@
-import { Observable, type Subscription } from 'rxjs';
+import { defer, Observable, type Subscription } from 'rxjs';
 import {
   GatewayError,
   type ChatChunk,
@@ -56,6 +56,7 @@ export class GatewayClient implements LlmClient {
         return;
       }
       const plan = new AttemptPlan(route, context.deadline);
+      let settleCurrent: (() => void) | undefined;
 
       const run = (attempt: PlannedAttempt) => {
         const held: ChatChunk[] = [];
@@ -65,38 +66,44 @@ export class GatewayClient implements LlmClient {
           if (!upstreamCounted) context.meta.upstreamMs += Date.now() - started;
           upstreamCounted = true;
         };
-        current = this.providerFor(attempt.target)
-          .stream({ ...request, model: attempt.target.deployment.model }, context)
-          .subscribe({
-            next: (chunk) => {
-              if (committed) return subscriber.next(chunk);
-              held.push(chunk);
-              if (!commitsStream(chunk)) return;
-              committed = true;
-              context.meta.ttftMs = Date.now() - context.startedAt;
-              for (const heldChunk of held.splice(0)) subscriber.next(heldChunk);
-            },
-            error: (error: unknown) => {
-              settle();
-              const failure = toGatewayError(error, context);
-              const next = committed || stopped ? undefined : plan.next(failure);
-              if (!next) return subscriber.error(failure);
-              sleep(next.delayMs, context.signal).then(
-                () => !stopped && run(next),
-                (abort: unknown) => subscriber.error(toGatewayError(abort, context)),
-              );
-            },
-            complete: () => {
-              settle();
-              for (const heldChunk of held.splice(0)) subscriber.next(heldChunk);
-              subscriber.complete();
-            },
-          });
+        settleCurrent = settle;
+        // defer: a provider that throws while starting fails this attempt like any other error
+        current = defer(() =>
+          this.providerFor(attempt.target).stream(
+            { ...request, model: attempt.target.deployment.model },
+            context,
+          ),
+        ).subscribe({
+          next: (chunk) => {
+            if (committed) return subscriber.next(chunk);
+            held.push(chunk);
+            if (!commitsStream(chunk)) return;
+            committed = true;
+            context.meta.ttftMs = Date.now() - context.startedAt;
+            for (const heldChunk of held.splice(0)) subscriber.next(heldChunk);
+          },
+          error: (error: unknown) => {
+            settle();
+            const failure = toGatewayError(error, context);
+            const next = committed || stopped ? undefined : plan.next(failure);
+            if (!next) return subscriber.error(failure);
+            sleep(next.delayMs, context.signal).then(
+              () => !stopped && run(next),
+              (abort: unknown) => subscriber.error(toGatewayError(abort, context)),
+            );
+          },
+          complete: () => {
+            settle();
+            for (const heldChunk of held.splice(0)) subscriber.next(heldChunk);
+            subscriber.complete();
+          },
+        });
       };
 
       run(plan.first());
       return () => {
         stopped = true;
+        settleCurrent?.();
         current?.unsubscribe();
       };
     });

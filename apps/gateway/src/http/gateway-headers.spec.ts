@@ -1,0 +1,49 @@
+import { createRequestContext, type RequestContext } from '@app/core';
+import { gatewayHeaders } from './gateway-headers';
+
+describe('gatewayHeaders', () => {
+  const NOW = 1_700_000_010_000;
+  let context: RequestContext;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: NOW });
+    context = createRequestContext({ requestId: 'req-1', startedAt: NOW - 500 });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  it('is empty before anything was routed or attempted', () => {
+    expect(gatewayHeaders(context)).toEqual({});
+  });
+
+  it('names the route only once it is known', () => {
+    context.meta.route = 'chat';
+    expect(gatewayHeaders(context)).toEqual({ 'x-gateway-route': 'chat' });
+  });
+
+  it('names route, deployment, attempts and the overhead beside upstream time', () => {
+    Object.assign(context.meta, {
+      route: 'chat',
+      deployment: 'gpt@openai',
+      attempts: 2,
+      upstreamMs: 420,
+    });
+    expect(gatewayHeaders(context)).toEqual({
+      'x-gateway-route': 'chat',
+      'x-gateway-deployment': 'gpt@openai',
+      'x-gateway-attempts': '2',
+      'x-gateway-overhead-ms': '80',
+    });
+  });
+
+  it('never reports a negative overhead', () => {
+    Object.assign(context.meta, { attempts: 1, upstreamMs: 900 });
+    expect(gatewayHeaders(context)['x-gateway-overhead-ms']).toBe('0');
+  });
+
+  it('reads the clock when called, so later calls see more elapsed time', () => {
+    Object.assign(context.meta, { attempts: 1, upstreamMs: 100 });
+    expect(gatewayHeaders(context)['x-gateway-overhead-ms']).toBe('400');
+    jest.advanceTimersByTime(250);
+    expect(gatewayHeaders(context)['x-gateway-overhead-ms']).toBe('650');
+  });
+});

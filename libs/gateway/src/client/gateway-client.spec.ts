@@ -1,0 +1,519 @@
+import { concat, map, NEVER, Observable, of, throwError, timer, type Subscription } from 'rxjs';
+import {
+  createRequestContext,
+  GatewayError,
+  makeUsage,
+  streamCutError,
+  upstreamError,
+  type ChatChunk,
+  type ChatRequest,
+  type ChatResponse,
+  type LlmClient,
+  type RequestContext,
+} from '@app/core';
+import { DEFAULT_SERVER } from '../config/config.defaults';
+import type { GatewayConfig, RetryConfig } from '../config/config.types';
+import { Router } from '../routing/router';
+import { GatewayClient } from './gateway-client';
+
+/** A provider client that answers each call with the next scripted result. */
+class ScriptedProvider implements LlmClient {
+  readonly requests: ChatRequest[] = [];
+  private readonly completions: (() => Promise<ChatResponse>)[] = [];
+  private readonly streams: Observable<ChatChunk>[] = [];
+
+  constructor(readonly name: string) {}
+
+  /** each result after `afterMs` of (fake) time: a response resolves, an error rejects */
+  answers(...results: { result: ChatResponse | GatewayError | Error; afterMs?: number }[]) {
+    for (const { result, afterMs = 0 } of results) {
+      const settleWith = (resolve: (r: ChatResponse) => void, reject: (e: Error) => void) =>
+        result instanceof Error ? reject(result) : resolve(result);
+      this.completions.push(
+        () =>
+          new Promise((resolve, reject) =>
+            afterMs > 0
+              ? setTimeout(() => settleWith(resolve, reject), afterMs)
+              : settleWith(resolve, reject),
+          ),
+      );
+    }
+    return this;
+  }
+
+  streamsWith(...streams: Observable<ChatChunk>[]) {
+    this.streams.push(...streams);
+    return this;
+  }
+
+  complete(request: ChatRequest): Promise<ChatResponse> {
+    this.requests.push(request);
+    const next = this.completions.shift();
+    return next ? next() : Promise.reject(new Error(`${this.name}: unscripted complete`));
+  }
+
+  stream(request: ChatRequest): Observable<ChatChunk> {
+    this.requests.push(request);
+    return this.streams.shift() ?? throwError(() => new Error(`${this.name}: unscripted stream`));
+  }
+}
+
+const retry: RetryConfig = {
+  maxAttempts: 2,
+  baseDelayMs: 0,
+  maxDelayMs: 1000,
+  honorRetryAfter: true,
+};
+
+const config: GatewayConfig = {
+  source: 'test',
+  server: { ...DEFAULT_SERVER, allowDirectDeployments: false },
+  auth: { allowAnonymous: true, apiKeys: [] },
+  providers: [],
+  deployments: [
+    { name: 'a@p1', provider: 'p1', model: 'model-a' },
+    { name: 'b@p2', provider: 'p2', model: 'model-b' },
+  ],
+  routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry }],
+  tenants: [],
+};
+
+const request: ChatRequest = { model: 'chain', messages: [{ role: 'user', content: 'Hi' }] };
+
+const overloaded = () => upstreamError({ provider: 'p1', status: 503, message: 'busy' });
+const rateLimited = (retryAfterMs: number) =>
+  upstreamError({ provider: 'p1', status: 429, message: 'slow down', retryAfterMs });
+const badRequest = () => upstreamError({ provider: 'p1', status: 400, message: 'bad field' });
+const quota = () =>
+  upstreamError({ provider: 'p1', status: 429, message: 'q', upstreamCode: 'insufficient_quota' });
+
+function answer(model: string, content: string): ChatResponse {
+  return {
+    model,
+    message: { role: 'assistant', content },
+    finishReason: 'stop',
+    usage: makeUsage(5, 1),
+  };
+}
+
+const emit = (...chunks: ChatChunk[]) => of(...chunks);
+
+const failing = (error: GatewayError, ...before: ChatChunk[]) =>
+  concat(
+    of(...before),
+    throwError(() => error),
+  );
+
+interface Recorded {
+  chunks: ChatChunk[];
+  error?: unknown;
+  completed: boolean;
+  subscription: Subscription;
+}
+
+function record(frames: Observable<ChatChunk>): Recorded {
+  const recorded = { chunks: [] as ChatChunk[], completed: false } as Recorded;
+  recorded.subscription = frames.subscribe({
+    next: (chunk) => recorded.chunks.push(chunk),
+    error: (error: unknown) => (recorded.error = error),
+    complete: () => (recorded.completed = true),
+  });
+  return recorded;
+}
+
+/** Lets pending promise callbacks and due timers run. */
+const settle = (ms = 0) => jest.advanceTimersByTimeAsync(ms);
+
+describe('GatewayClient', () => {
+  let p1: ScriptedProvider;
+  let p2: ScriptedProvider;
+  let client: GatewayClient;
+  let controller: AbortController;
+  let context: RequestContext;
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    p1 = new ScriptedProvider('p1');
+    p2 = new ScriptedProvider('p2');
+    client = new GatewayClient(
+      new Router(config),
+      new Map<string, LlmClient>([
+        ['p1', p1],
+        ['p2', p2],
+      ]),
+    );
+    controller = new AbortController();
+    context = createRequestContext({ requestId: 'req-1', signal: controller.signal });
+  });
+  afterEach(() => {
+    jest.clearAllTimers();
+    jest.useRealTimers();
+  });
+
+  describe('complete', () => {
+    it('sends the request to the first target with its model and records the attempt', async () => {
+      const response = answer('model-a', 'Hello');
+      p1.answers({ result: response, afterMs: 150 });
+      const result = client.complete(request, context);
+      await settle(150);
+      await expect(result).resolves.toBe(response);
+      expect(p1.requests).toEqual([{ ...request, model: 'model-a' }]);
+      expect(context.meta).toMatchObject({
+        route: 'chain',
+        deployment: 'a@p1',
+        provider: 'p1',
+        attempts: 1,
+        upstreamMs: 150,
+      });
+    });
+
+    it('retries the same target, then falls back to the next one', async () => {
+      p1.answers({ result: overloaded() }, { result: overloaded() });
+      p2.answers({ result: answer('model-b', 'From b') });
+      const result = client.complete(request, context);
+      await settle();
+      await expect(result).resolves.toMatchObject({ message: { content: 'From b' } });
+      expect(p1.requests.map((r) => r.model)).toEqual(['model-a', 'model-a']);
+      expect(p2.requests.map((r) => r.model)).toEqual(['model-b']);
+      expect(context.meta).toMatchObject({ deployment: 'b@p2', provider: 'p2', attempts: 3 });
+    });
+
+    it("waits the upstream's retry hint before retrying, and counts only upstream time", async () => {
+      p1.answers(
+        { result: rateLimited(500), afterMs: 100 },
+        { result: rateLimited(500), afterMs: 100 },
+      );
+      p2.answers({ result: answer('model-b', 'ok'), afterMs: 200 });
+      const result = client.complete(request, context);
+
+      await settle(100);
+      expect(p1.requests).toHaveLength(1);
+      await settle(499);
+      expect(p1.requests).toHaveLength(1);
+      await settle(1);
+      expect(p1.requests).toHaveLength(2);
+      await settle(100 + 200);
+      await expect(result).resolves.toMatchObject({ model: 'model-b' });
+      expect(context.meta.upstreamMs).toBe(400);
+    });
+
+    it('moves to the next target at once when the first is out of quota', async () => {
+      p1.answers({ result: quota() });
+      p2.answers({ result: answer('model-b', 'ok') });
+      const result = client.complete(request, context);
+      await settle();
+      await expect(result).resolves.toMatchObject({ model: 'model-b' });
+      expect(p1.requests).toHaveLength(1);
+      expect(context.meta.attempts).toBe(2);
+    });
+
+    it('fails at once on a caller error', async () => {
+      const error = badRequest();
+      p1.answers({ result: error });
+      const result = client.complete(request, context);
+      const assertion = expect(result).rejects.toBe(error);
+      await settle();
+      await assertion;
+      expect(p2.requests).toHaveLength(0);
+      expect(context.meta.attempts).toBe(1);
+    });
+
+    it('rejects with the last failure when every attempt fails', async () => {
+      const last = upstreamError({ provider: 'p2', status: 502, message: 'down' });
+      p1.answers({ result: overloaded() }, { result: overloaded() });
+      p2.answers({ result: overloaded() }, { result: last });
+      const result = client.complete(request, context);
+      const assertion = expect(result).rejects.toBe(last);
+      await settle();
+      await assertion;
+      expect(context.meta.attempts).toBe(4);
+    });
+
+    it('turns an unexpected provider exception into a 500 without retrying', async () => {
+      p1.answers({ result: new TypeError('x is undefined') });
+      const result = client.complete(request, context);
+      const assertion = expect(result).rejects.toMatchObject({
+        status: 500,
+        code: 'internal_error',
+      });
+      await settle();
+      await assertion;
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('answers an unknown model with 404 without calling any provider', async () => {
+      await expect(client.complete({ ...request, model: 'nope' }, context)).rejects.toMatchObject({
+        status: 404,
+        code: 'model_not_found',
+      });
+      expect(p1.requests).toHaveLength(0);
+      expect(context.meta.attempts).toBe(0);
+    });
+
+    it('stops retrying when the context is aborted during the backoff', async () => {
+      p1.answers({ result: rateLimited(500) });
+      const result = client.complete(request, context);
+      const assertion = expect(result).rejects.toMatchObject({ code: 'client_closed_request' });
+      await settle(100);
+      controller.abort();
+      await settle();
+      await assertion;
+      await settle(1000);
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('does not call a provider for an already aborted context', async () => {
+      controller.abort();
+      await expect(client.complete(request, context)).rejects.toMatchObject({
+        code: 'client_closed_request',
+      });
+      expect(p1.requests).toHaveLength(0);
+    });
+  });
+
+  describe('stream', () => {
+    const usage = makeUsage(5, 2);
+    const good: ChatChunk[] = [
+      { delta: { role: 'assistant' } },
+      { delta: { content: 'Hi' } },
+      { finishReason: 'stop' },
+      { usage },
+    ];
+
+    it('is cold: no provider is called until subscribed', () => {
+      const stream = client.stream(request, context);
+      expect(p1.requests).toHaveLength(0);
+      expect(context.meta.attempts).toBe(0);
+      p1.streamsWith(of(...good));
+      record(stream);
+      expect(p1.requests).toEqual([{ ...request, model: 'model-a' }]);
+    });
+
+    it('passes the chunks through, records the attempt and the time to first token', async () => {
+      p1.streamsWith(
+        concat(
+          of<ChatChunk>({ delta: { role: 'assistant' } }),
+          timer(120).pipe(map((): ChatChunk => ({ delta: { content: 'Hi' } }))),
+          emit({ finishReason: 'stop' }, { usage }),
+        ),
+      );
+      const recorded = record(client.stream(request, context));
+      expect(recorded.chunks).toEqual([]);
+      await settle(120);
+      expect(recorded.chunks).toEqual(good);
+      expect(recorded.completed).toBe(true);
+      expect(context.meta).toMatchObject({
+        route: 'chain',
+        deployment: 'a@p1',
+        provider: 'p1',
+        attempts: 1,
+        ttftMs: 120,
+        upstreamMs: 120,
+      });
+    });
+
+    it('fails over invisibly before the first content: nothing of a failed attempt leaks', async () => {
+      // role-only and empty deltas are held back: they do not commit the attempt
+      p1.streamsWith(
+        failing(overloaded(), { delta: { role: 'assistant' } }, { delta: { content: '' } }),
+        failing(overloaded(), { delta: { role: 'assistant' } }),
+      );
+      const fromB: ChatChunk[] = [
+        { delta: { role: 'assistant' } },
+        { delta: { content: 'From b' } },
+        { finishReason: 'stop' },
+      ];
+      p2.streamsWith(of(...fromB));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.error).toBeUndefined();
+      expect(recorded.completed).toBe(true);
+      expect(recorded.chunks).toHaveLength(fromB.length);
+      recorded.chunks.forEach((chunk, i) => expect(chunk).toBe(fromB[i]));
+      expect(p1.requests).toHaveLength(2);
+      expect(p2.requests.map((r) => r.model)).toEqual(['model-b']);
+      expect(context.meta).toMatchObject({ deployment: 'b@p2', provider: 'p2', attempts: 3 });
+    });
+
+    it('does not fail over after content was committed: the stream errors', async () => {
+      const cut = streamCutError('p1', 'connection reset');
+      p1.streamsWith(failing(cut, { delta: { role: 'assistant' } }, { delta: { content: 'Hel' } }));
+      p2.streamsWith(of(...good));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.chunks).toEqual([
+        { delta: { role: 'assistant' } },
+        { delta: { content: 'Hel' } },
+      ]);
+      expect(recorded.error).toBe(cut);
+      expect(recorded.completed).toBe(false);
+      expect(p2.requests).toHaveLength(0);
+      expect(context.meta.attempts).toBe(1);
+    });
+
+    it.each<[string, ChatChunk]>([
+      [
+        'a tool call delta',
+        { delta: { toolCalls: [{ index: 0, id: 'c', function: { name: 'f' } }] } },
+      ],
+      ['a refusal', { delta: { refusal: 'No.' } }],
+      ['a finish reason', { finishReason: 'length' }],
+      ['usage', { usage }],
+    ])('commits on %s', async (_name, chunk) => {
+      p1.streamsWith(failing(overloaded(), chunk));
+      p2.streamsWith(of(...good));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.chunks).toEqual([chunk]);
+      expect(recorded.error).toMatchObject({ code: 'upstream_overloaded' });
+      expect(p2.requests).toHaveLength(0);
+      expect(context.meta.ttftMs).toBe(0);
+    });
+
+    it('fails at once on a caller error before content', async () => {
+      const error = badRequest();
+      p1.streamsWith(throwError(() => error));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.error).toBe(error);
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('errors with the last failure when every attempt fails, without leaking held chunks', async () => {
+      const last = upstreamError({ provider: 'p2', status: 503, message: 'busy too' });
+      const role: ChatChunk = { delta: { role: 'assistant' } };
+      p1.streamsWith(failing(overloaded(), role), failing(overloaded(), role));
+      p2.streamsWith(failing(overloaded(), role), failing(last, role));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.chunks).toEqual([]);
+      expect(recorded.error).toBe(last);
+      expect(context.meta.attempts).toBe(4);
+      expect(context.meta.ttftMs).toBeUndefined();
+    });
+
+    it('passes on held chunks of an attempt that completes without committing', async () => {
+      p1.streamsWith(of<ChatChunk>({ delta: { role: 'assistant' } }));
+      const recorded = record(client.stream(request, context));
+      await settle();
+      expect(recorded.chunks).toEqual([{ delta: { role: 'assistant' } }]);
+      expect(recorded.completed).toBe(true);
+    });
+
+    it('errors an unknown model with 404 on subscribe, calling no provider', () => {
+      const recorded = record(client.stream({ ...request, model: 'nope' }, context));
+      expect(recorded.error).toMatchObject({ status: 404, code: 'model_not_found' });
+      expect(p1.requests).toHaveLength(0);
+    });
+
+    it('unsubscribing tears down the provider stream (after and before commit)', () => {
+      let tornDown = 0;
+      const open = (first: ChatChunk) =>
+        new Observable<ChatChunk>((subscriber) => {
+          subscriber.next(first);
+          return () => tornDown++;
+        });
+      p1.streamsWith(open({ delta: { content: 'a' } }), open({ delta: { role: 'assistant' } }));
+
+      const committed = record(client.stream(request, context));
+      expect(committed.chunks).toHaveLength(1);
+      committed.subscription.unsubscribe();
+      expect(tornDown).toBe(1);
+
+      const held = record(client.stream(request, createRequestContext({ requestId: 'r2' })));
+      expect(held.chunks).toHaveLength(0);
+      held.subscription.unsubscribe();
+      expect(tornDown).toBe(2);
+    });
+
+    it('unsubscribing during a backoff starts no further attempt', async () => {
+      p1.streamsWith(throwError(() => rateLimited(500)));
+      p1.streamsWith(NEVER);
+      const recorded = record(client.stream(request, context));
+      await settle(100);
+      recorded.subscription.unsubscribe();
+      await settle(1000);
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('waits the retry hint between attempts', async () => {
+      p1.streamsWith(
+        throwError(() => rateLimited(500)),
+        of(...good),
+      );
+      const recorded = record(client.stream(request, context));
+      await settle(499);
+      expect(p1.requests).toHaveLength(1);
+      await settle(1);
+      expect(p1.requests).toHaveLength(2);
+      expect(recorded.chunks).toEqual(good);
+      expect(context.meta.ttftMs).toBe(500);
+    });
+
+    it('an aborted context stops retries during the backoff', async () => {
+      p1.streamsWith(
+        throwError(() => rateLimited(500)),
+        of(...good),
+      );
+      const recorded = record(client.stream(request, context));
+      await settle(100);
+      controller.abort();
+      await settle();
+      expect(recorded.error).toMatchObject({ status: 499, code: 'client_closed_request' });
+      await settle(1000);
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('an aborted context stops retries after a failing attempt', async () => {
+      p1.streamsWith(
+        new Observable<ChatChunk>((subscriber) => {
+          const onAbort = () => subscriber.error(new Error('socket hang up'));
+          controller.signal.addEventListener('abort', onAbort, { once: true });
+          return () => controller.signal.removeEventListener('abort', onAbort);
+        }),
+      );
+      const recorded = record(client.stream(request, context));
+      controller.abort();
+      await settle();
+      expect(recorded.error).toMatchObject({ code: 'client_closed_request' });
+      expect(p1.requests).toHaveLength(1);
+      expect(p2.requests).toHaveLength(0);
+    });
+  });
+
+  it('fails over when a provider throws while starting its stream, and errors when none is left', async () => {
+    const mappingError = GatewayError.invalidRequest(
+      'messages[1].tool_calls[0] is not valid JSON.',
+    );
+    const throwing = (name: string): LlmClient => ({
+      complete: () => Promise.reject(new Error(`${name}: unused`)),
+      stream: (): Observable<ChatChunk> => {
+        throw mappingError;
+      },
+    });
+    const chain = {
+      ...config,
+      routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry: { ...retry, maxAttempts: 1 } }],
+    };
+    const p1 = new ScriptedProvider('p1').streamsWith(throwError(() => overloaded()));
+    const client = new GatewayClient(
+      new Router(chain),
+      new Map<string, LlmClient>([
+        ['p1', p1],
+        ['p2', throwing('p2')],
+      ]),
+    );
+    const outcome = await new Promise<unknown>((resolve) => {
+      client.stream(request, createRequestContext({ requestId: 'r' })).subscribe({
+        error: resolve,
+        complete: () => resolve('completed'),
+      });
+    });
+    expect(outcome).toBe(mappingError);
+  });
+});

@@ -1,0 +1,121 @@
+import { GatewayError } from '@app/core';
+import { DEFAULT_SERVER } from '../config/config.defaults';
+import type { DeploymentConfig, GatewayConfig, RetryConfig } from '../config/config.types';
+import { Router } from './router';
+
+const retry: RetryConfig = {
+  maxAttempts: 3,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+  honorRetryAfter: false,
+};
+
+const deployments: DeploymentConfig[] = [
+  { name: 'gpt@openai', provider: 'openai', model: 'gpt-4o-mini' },
+  { name: 'claude@anthropic', provider: 'anthropic', model: 'claude-haiku-4-5' },
+  { name: 'fast', provider: 'local', model: 'sim' },
+];
+
+function config(allowDirectDeployments: boolean): GatewayConfig {
+  return {
+    source: 'test',
+    server: { ...DEFAULT_SERVER, allowDirectDeployments },
+    auth: { allowAnonymous: true, apiKeys: [] },
+    providers: [],
+    deployments,
+    routes: [
+      { name: 'chat', targets: ['gpt@openai', 'claude@anthropic'], retry },
+      // the config validator rejects this clash; should one get through, the route wins
+      { name: 'fast', targets: ['claude@anthropic'], retry },
+    ],
+    tenants: [],
+  };
+}
+
+function notFound(router: Router, model: string): GatewayError {
+  try {
+    router.resolve(model);
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${model} not to resolve`);
+}
+
+describe('Router', () => {
+  it('resolves a route to its targets in fallback order with its retry policy', () => {
+    const route = new Router(config(false)).resolve('chat');
+    expect(route).toEqual({
+      name: 'chat',
+      kind: 'route',
+      targets: [{ deployment: deployments[0] }, { deployment: deployments[1] }],
+      retry,
+    });
+  });
+
+  describe('with direct deployments on', () => {
+    const router = new Router(config(true));
+
+    it('resolves a deployment name to that deployment alone with the default retry', () => {
+      expect(router.resolve('gpt@openai')).toEqual({
+        name: 'gpt@openai',
+        kind: 'deployment',
+        targets: [{ deployment: deployments[0] }],
+        retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 8000, honorRetryAfter: true },
+      });
+    });
+
+    it('never lets a deployment shadow a route of the same name', () => {
+      const fast = router.resolve('fast');
+      expect(fast.kind).toBe('route');
+      expect(fast.targets.map((t) => t.deployment.name)).toEqual(['claude@anthropic']);
+    });
+
+    it('lists routes first, then the deployments not shadowed', () => {
+      expect(router.list().map((r) => `${r.kind}:${r.name}`)).toEqual([
+        'route:chat',
+        'route:fast',
+        'deployment:gpt@openai',
+        'deployment:claude@anthropic',
+      ]);
+    });
+  });
+
+  describe('with direct deployments off', () => {
+    const router = new Router(config(false));
+
+    it('does not resolve a deployment name', () => {
+      const error = notFound(router, 'gpt@openai');
+      expect(error.status).toBe(404);
+      expect(error.code).toBe('model_not_found');
+    });
+
+    it('lists routes only', () => {
+      expect(router.list().map((r) => r.name)).toEqual(['chat', 'fast']);
+    });
+  });
+
+  it('answers an unknown name with 404 model_not_found naming the model', () => {
+    const error = notFound(new Router(config(true)), 'gpt-5-ultra');
+    expect(error.toJSON()).toEqual({
+      error: {
+        message: "The model 'gpt-5-ultra' does not exist or you do not have access to it.",
+        type: 'not_found_error',
+        param: 'model',
+        code: 'model_not_found',
+      },
+    });
+  });
+
+  it('matches names exactly (case and whitespace count)', () => {
+    const router = new Router(config(true));
+    expect(notFound(router, 'Chat').code).toBe('model_not_found');
+    expect(notFound(router, ' chat').code).toBe('model_not_found');
+  });
+
+  it('refuses a route naming an unknown deployment', () => {
+    const broken = config(false);
+    broken.routes = [{ name: 'x', targets: ['missing'], retry }];
+    expect(() => new Router(broken)).toThrow('route x: unknown deployment missing');
+  });
+});
