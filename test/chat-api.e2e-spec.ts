@@ -151,6 +151,8 @@ describe('Chat Completions API on the default config', () => {
     expect(line.inputTokens).toEqual(expect.any(Number));
     expect(line.outputTokens).toEqual(expect.any(Number));
     expect(line.latencyMs).toEqual(expect.any(Number));
+    expect(line.overheadMs).toEqual(expect.any(Number));
+    expect(line.overheadMs as number).toBeLessThanOrEqual(line.latencyMs as number);
   });
 });
 

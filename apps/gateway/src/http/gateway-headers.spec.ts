@@ -46,4 +46,12 @@ describe('gatewayHeaders', () => {
     jest.advanceTimersByTime(250);
     expect(gatewayHeaders(context)['x-gateway-overhead-ms']).toBe('650');
   });
+
+  it('leaves the overhead out when asked (stream headers leave before the upstream is done)', () => {
+    Object.assign(context.meta, { route: 'chat', attempts: 1, upstreamMs: 100 });
+    expect(gatewayHeaders(context, { overhead: false })).toEqual({
+      'x-gateway-route': 'chat',
+      'x-gateway-attempts': '1',
+    });
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'winston';
 import { createRequestContext, GatewayError, type RequestContext } from '@app/core';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
-import { gatewayHeaders } from './gateway-headers';
+import { gatewayHeaders, overheadMs } from './gateway-headers';
 import type { GatewayRequestState } from './request-state';
 
 const PROBE_PREFIXES = ['/health/', '/metrics'];
@@ -80,6 +80,7 @@ function logRequest(
     path,
     status,
     latencyMs: Date.now() - context.startedAt,
+    overheadMs: meta.attempts > 0 ? overheadMs(context) : undefined,
     ttftMs: meta.ttftMs,
     tenant: context.tenant?.id,
     keyId: context.tenant?.keyId,

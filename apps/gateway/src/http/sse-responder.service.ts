@@ -19,7 +19,7 @@ export class SseResponder {
       heartbeatMs,
       headers: () => ({
         ...(reply.getHeaders() as Record<string, string>),
-        ...gatewayHeaders(context),
+        ...gatewayHeaders(context, { overhead: false }),
       }),
       renderError: (error) => {
         const rendered = renderError(error, bodyLimitBytes);
