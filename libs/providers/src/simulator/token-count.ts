@@ -1,5 +1,5 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { messageText, type Message, type ToolDefinition } from '@app/core';
+import { o200k } from './o200k';
 
 /**
  * Token counting with the o200k_base encoding (GPT-4o and later), with OpenAI's chat overheads:
@@ -57,14 +57,14 @@ export function countTextTokens(text: string): number {
   if (text.length === 0) return 0;
   const cached = cache.get(text);
   if (cached !== undefined) return cached;
-  const count = countTokens(text, PLAIN_TEXT);
+  const count = o200k().countTokens(text, PLAIN_TEXT);
   cache.set(text, count);
   return count;
 }
 
 /** Tokens of a text without touching the cache (for one-off texts such as generated replies). */
 export function countFreshTokens(text: string): number {
-  return text.length === 0 ? 0 : countTokens(text, PLAIN_TEXT);
+  return text.length === 0 ? 0 : o200k().countTokens(text, PLAIN_TEXT);
 }
 
 function contentTokens(content: Message['content']): number {

@@ -1,4 +1,4 @@
-import { decodeGenerator, encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { o200k } from './o200k';
 import { PLAIN_TEXT } from './token-count';
 
 /** A run of the text that is one token, or a few when a character spans several tokens. */
@@ -14,7 +14,7 @@ export interface TokenPiece {
  */
 export function tokenPieces(text: string): TokenPiece[] {
   if (text.length === 0) return [];
-  const ids = encode(text, PLAIN_TEXT);
+  const ids = o200k().encode(text, PLAIN_TEXT);
   const pieces: TokenPiece[] = [];
   let consumed = 0;
   let counted = 0;
@@ -26,7 +26,7 @@ export function tokenPieces(text: string): TokenPiece[] {
       }
     },
   };
-  for (const piece of decodeGenerator(counting)) {
+  for (const piece of o200k().decodeGenerator(counting)) {
     pieces.push({ text: piece, tokens: consumed - counted });
     counted = consumed;
   }
