@@ -5,8 +5,11 @@ import { GatewayContext } from '../http/gateway-context.decorator';
 import { SseResponder } from '../http/sse-responder.service';
 import { ChatCompletionsService } from './chat-completions.service';
 import { ChatCompletionRequestDto } from './dto/chat-completion.dto';
-import type { OpenAiCompletion } from './openai-response';
 
+/**
+ * The reply is sent here rather than by Nest: a stream takes the raw response over, and Nest
+ * answering a hijacked reply again would cost an error object per request.
+ */
 @Controller('v1/chat')
 export class ChatController {
   constructor(
@@ -19,9 +22,9 @@ export class ChatController {
   async create(
     @Body() dto: ChatCompletionRequestDto,
     @GatewayContext() context: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OpenAiCompletion | undefined> {
-    if (!dto.stream) return this.chat.complete(dto, context);
-    this.sse.respond(reply, context, this.chat.stream(dto, context));
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (dto.stream) return this.sse.respond(reply, context, this.chat.stream(dto, context));
+    await reply.send(await this.chat.complete(dto, context));
   }
 }

@@ -27,7 +27,7 @@ describe('newCompletionIdentity', () => {
     const before = Math.floor(Date.now() / 1000);
     const a = newCompletionIdentity('chat');
     const b = newCompletionIdentity('chat');
-    expect(a.id).toMatch(/^chatcmpl-[A-Za-z0-9_-]{16}$/);
+    expect(a.id).toMatch(/^chatcmpl-[0-9a-f]{32}$/);
     expect(a.id).not.toBe(b.id);
     expect(a.model).toBe('chat');
     expect(a.created).toBeGreaterThanOrEqual(before);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ChatChunk, ChatResponse, GatewayError, ToolCall, Usage } from '@app/core';
 
 /** The OpenAI wire shapes the gateway answers with. */
@@ -46,7 +46,7 @@ export interface CompletionIdentity {
 
 export function newCompletionIdentity(model: string): CompletionIdentity {
   return {
-    id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
+    id: `chatcmpl-${randomUUID().replaceAll('-', '')}`,
     created: Math.floor(Date.now() / 1000),
     model,
   };

@@ -4,7 +4,7 @@ import { requestIdFor } from './request-id';
 const withHeader = (value?: string | string[]) =>
   ({ headers: value === undefined ? {} : { 'x-request-id': value } }) as IncomingMessage;
 
-const GENERATED = /^req_[0-9a-f]{24}$/;
+const GENERATED = /^req_[0-9a-f]{32}$/;
 
 describe('requestIdFor', () => {
   it.each(['abc-123', 'trace.id:42_x', 'A'.repeat(128), '0f8fad5b-d9cb-469f-a165-70867728950e'])(

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -7,5 +7,6 @@ const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   if (typeof given === 'string' && VALID_ID.test(given)) return given;
-  return `req_${randomBytes(12).toString('hex')}`;
+  // randomUUID draws from a pooled entropy buffer: far cheaper per call than randomBytes
+  return `req_${randomUUID().replaceAll('-', '')}`;
 }

@@ -281,6 +281,9 @@ describe('GatewayClient', () => {
       { finishReason: 'stop' },
       { usage },
     ];
+    /** the gateway's own first chunk: the provider's role-only chunk is replaced by it */
+    const opener: ChatChunk = { delta: { role: 'assistant', content: '' } };
+    const delivered: ChatChunk[] = [opener, ...good.slice(1)];
 
     it('is cold: no provider is called until subscribed', () => {
       const stream = client.stream(request, context);
@@ -300,9 +303,10 @@ describe('GatewayClient', () => {
         ),
       );
       const recorded = record(client.stream(request, context));
-      expect(recorded.chunks).toEqual([]);
+      // the opener goes out as soon as the upstream stream opens, before any content
+      expect(recorded.chunks).toEqual([opener]);
       await settle(120);
-      expect(recorded.chunks).toEqual(good);
+      expect(recorded.chunks).toEqual(delivered);
       expect(recorded.completed).toBe(true);
       expect(context.meta).toMatchObject({
         route: 'chain',
@@ -330,8 +334,8 @@ describe('GatewayClient', () => {
       await settle();
       expect(recorded.error).toBeUndefined();
       expect(recorded.completed).toBe(true);
-      expect(recorded.chunks).toHaveLength(fromB.length);
-      recorded.chunks.forEach((chunk, i) => expect(chunk).toBe(fromB[i]));
+      expect(recorded.chunks).toEqual([opener, ...fromB.slice(1)]);
+      recorded.chunks.slice(1).forEach((chunk, i) => expect(chunk).toBe(fromB[i + 1]));
       expect(p1.requests).toHaveLength(2);
       expect(p2.requests.map((r) => r.model)).toEqual(['model-b']);
       expect(context.meta).toMatchObject({ deployment: 'b@p2', provider: 'p2', attempts: 3 });
@@ -343,10 +347,7 @@ describe('GatewayClient', () => {
       p2.streamsWith(of(...good));
       const recorded = record(client.stream(request, context));
       await settle();
-      expect(recorded.chunks).toEqual([
-        { delta: { role: 'assistant' } },
-        { delta: { content: 'Hel' } },
-      ]);
+      expect(recorded.chunks).toEqual([opener, { delta: { content: 'Hel' } }]);
       expect(recorded.error).toBe(cut);
       expect(recorded.completed).toBe(false);
       expect(p2.requests).toHaveLength(0);
@@ -366,7 +367,7 @@ describe('GatewayClient', () => {
       p2.streamsWith(of(...good));
       const recorded = record(client.stream(request, context));
       await settle();
-      expect(recorded.chunks).toEqual([chunk]);
+      expect(recorded.chunks).toEqual([opener, chunk]);
       expect(recorded.error).toMatchObject({ code: 'upstream_overloaded' });
       expect(p2.requests).toHaveLength(0);
       expect(context.meta.ttftMs).toBe(0);
@@ -389,7 +390,8 @@ describe('GatewayClient', () => {
       p2.streamsWith(failing(overloaded(), role), failing(last, role));
       const recorded = record(client.stream(request, context));
       await settle();
-      expect(recorded.chunks).toEqual([]);
+      // only the gateway's opener: nothing of the failed attempts
+      expect(recorded.chunks).toEqual([opener]);
       expect(recorded.error).toBe(last);
       expect(context.meta.attempts).toBe(4);
       expect(context.meta.ttftMs).toBeUndefined();
@@ -399,7 +401,7 @@ describe('GatewayClient', () => {
       p1.streamsWith(of<ChatChunk>({ delta: { role: 'assistant' } }));
       const recorded = record(client.stream(request, context));
       await settle();
-      expect(recorded.chunks).toEqual([{ delta: { role: 'assistant' } }]);
+      expect(recorded.chunks).toEqual([opener]);
       expect(recorded.completed).toBe(true);
     });
 
@@ -419,12 +421,12 @@ describe('GatewayClient', () => {
       p1.streamsWith(open({ delta: { content: 'a' } }), open({ delta: { role: 'assistant' } }));
 
       const committed = record(client.stream(request, context));
-      expect(committed.chunks).toHaveLength(1);
+      expect(committed.chunks).toEqual([opener, { delta: { content: 'a' } }]);
       committed.subscription.unsubscribe();
       expect(tornDown).toBe(1);
 
       const held = record(client.stream(request, createRequestContext({ requestId: 'r2' })));
-      expect(held.chunks).toHaveLength(0);
+      expect(held.chunks).toEqual([opener]);
       held.subscription.unsubscribe();
       expect(tornDown).toBe(2);
     });
@@ -450,7 +452,7 @@ describe('GatewayClient', () => {
       expect(p1.requests).toHaveLength(1);
       await settle(1);
       expect(p1.requests).toHaveLength(2);
-      expect(recorded.chunks).toEqual(good);
+      expect(recorded.chunks).toEqual(delivered);
       expect(context.meta.ttftMs).toBe(500);
     });
 

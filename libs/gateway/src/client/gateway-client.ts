@@ -12,8 +12,10 @@ import { AttemptPlan, type PlannedAttempt } from './attempt-plan';
 
 /**
  * The LlmClient the application injects: resolves the caller's model name to a route and runs the
- * attempts of its fallback chain against the provider clients. A stream fails over invisibly until
- * its first content is committed to the caller; after that a failure ends it with the error.
+ * attempts of its fallback chain against the provider clients. A stream starts with an opener
+ * chunk (assistant role, empty content) as soon as the first attempt's upstream stream opens; it
+ * then fails over invisibly until its first content is committed to the caller; after that a
+ * failure ends it with the error.
  */
 export class GatewayClient implements LlmClient {
   constructor(
@@ -48,6 +50,7 @@ export class GatewayClient implements LlmClient {
       let current: Subscription | undefined;
       let stopped = false;
       let committed = false;
+      let opened = false;
       let route: ResolvedRoute;
       try {
         route = this.resolve(request, context);
@@ -76,6 +79,13 @@ export class GatewayClient implements LlmClient {
         ).subscribe({
           next: (chunk) => {
             if (committed) return subscriber.next(chunk);
+            if (!opened) {
+              // the stream is open upstream: answer the caller's first byte now with an opener
+              // that is the same whichever attempt ends up answering
+              opened = true;
+              subscriber.next(STREAM_OPENER);
+            }
+            if (isOpenerOnly(chunk)) return;
             held.push(chunk);
             if (!commitsStream(chunk)) return;
             committed = true;
@@ -128,6 +138,22 @@ export class GatewayClient implements LlmClient {
       throw GatewayError.internal(`No client for provider ${target.deployment.provider}`);
     return client;
   }
+}
+
+/** The first chunk of every stream, sent as soon as an attempt's upstream stream opens. */
+const STREAM_OPENER: ChatChunk = { delta: { role: 'assistant', content: '' } };
+
+/** A chunk that says no more than the opener (a provider's role-only first chunk). */
+function isOpenerOnly(chunk: ChatChunk): boolean {
+  const delta = chunk.delta;
+  return (
+    delta !== undefined &&
+    !delta.content &&
+    !delta.toolCalls?.length &&
+    !delta.refusal &&
+    !chunk.finishReason &&
+    !chunk.usage
+  );
 }
 
 /** A chunk the caller would see: once one is sent, the attempt can no longer be replaced. */

@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance, type AxiosResponse, type RawAxiosResponseHeaders } from 'axios';
+import type { IncomingMessage } from 'node:http';
 import { Observable } from 'rxjs';
 import {
   GatewayError,
@@ -9,9 +8,11 @@ import {
   type RequestContext,
 } from '@app/core';
 import type { ProviderTimeouts } from '../provider-config';
-import { createUpstreamAgents } from './agents';
+import { badResponse } from '../wire/json-guards';
+import { createUpstreamAgents, type UpstreamAgents } from './agents';
 import { retryAfterFromHeaders, shouldRetryFromHeaders, type HeaderBag } from './retry-hints';
 import { createStreamDecoder, type StreamFraming, type WireEvent } from './stream-decoders';
+import { parseBaseUrl, postUpstream, readBody, type UpstreamTarget } from './upstream-request';
 
 /** What a provider makes of an error body: its message, its own error code, a retry hint in it. */
 export interface UpstreamErrorDetails {
@@ -48,6 +49,7 @@ export interface TransportCall {
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const MAX_ERROR_MESSAGE_CHARS = 600;
 
 /**
@@ -56,20 +58,30 @@ const MAX_ERROR_MESSAGE_CHARS = 600;
  * with its retry hint.
  */
 export class HttpTransport {
-  private readonly http: AxiosInstance;
+  private readonly target: UpstreamTarget;
+  private readonly agents: UpstreamAgents;
+  private readonly headers: Record<string, string>;
 
   constructor(private readonly options: HttpTransportOptions) {
-    const agents = createUpstreamAgents(options.maxConcurrent, options.timeouts.connectMs);
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      httpAgent: agents.http,
-      httpsAgent: agents.https,
-      headers: { 'content-type': 'application/json', ...options.headers },
-      maxRedirects: 0,
-      maxBodyLength: Infinity,
-      maxContentLength: 64 * 1024 * 1024,
-      validateStatus: () => true,
-    });
+    this.target = parseBaseUrl(options.baseUrl);
+    this.agents = createUpstreamAgents(options.maxConcurrent, options.timeouts.connectMs);
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...options.headers,
+    };
+  }
+
+  private send(call: TransportCall, signal: AbortSignal): Promise<IncomingMessage> {
+    const headers = call.headers ? { ...this.headers, ...call.headers } : this.headers;
+    return postUpstream(
+      this.target,
+      this.agents,
+      call.path,
+      JSON.stringify(call.body),
+      headers,
+      signal,
+    );
   }
 
   /** POST a JSON body and resolve the parsed JSON response; rejects with a GatewayError. */
@@ -85,13 +97,13 @@ export class HttpTransport {
     }, limitMs);
     try {
       if (call.context.signal.aborted) throw GatewayError.aborted();
-      const response = await this.http.post<unknown>(call.path, call.body, {
-        headers: call.headers,
-        signal: controller.signal,
-      });
-      if (response.status >= 300)
-        throw this.statusError(response.status, response.data, response.headers);
-      return response.data;
+      const response = await this.send(call, controller.signal);
+      const text = await readBody(response, MAX_RESPONSE_BYTES);
+      const status = response.statusCode ?? 0;
+      if (status >= 300 || status < 200) {
+        throw this.statusError(status, parseMaybeJson(text), response.headers);
+      }
+      return parseJsonBody(this.options.provider, text);
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       if (call.context.signal.aborted) throw GatewayError.aborted();
@@ -115,7 +127,7 @@ export class HttpTransport {
       const controller = new AbortController();
       const decoder = createStreamDecoder(framing);
       const totalMs = this.remainingMs(call.context, timeouts.totalMs);
-      let body: Readable | undefined;
+      let body: IncomingMessage | undefined;
       let finished = false;
       let receivedAny = false;
 
@@ -165,37 +177,35 @@ export class HttpTransport {
       }
       call.context.signal.addEventListener('abort', onCallerAbort, { once: true });
 
-      this.http
-        .post<Readable>(call.path, call.body, {
-          headers: call.headers,
-          signal: controller.signal,
-          responseType: 'stream',
-        })
-        .then(
-          async (response) => {
-            body = response.data;
-            if (finished) {
-              body.destroy();
-              return;
-            }
-            if (response.status >= 300) {
-              const text = await readLimited(body, MAX_ERROR_BODY_BYTES).catch(() => '');
-              fail(this.statusError(response.status, parseMaybeJson(text), response.headers));
-              return;
-            }
-            body.on('data', (bytes: Buffer) => {
-              // any bytes (also SSE comments an upstream sends while it thinks) prove it is alive
-              if (receivedAny) gapTimer.refresh();
-              decoder.push(bytes, emit);
-            });
-            body.on('end', () => {
-              decoder.end(emit);
-              if (finish()) subscriber.complete();
-            });
-            body.on('error', (error) => fail(this.brokenStreamError(error)));
-          },
-          (error: unknown) => fail(this.connectionError(error)),
-        );
+      this.send(call, controller.signal).then(
+        async (response) => {
+          body = response;
+          if (finished) {
+            body.destroy();
+            return;
+          }
+          const status = response.statusCode ?? 0;
+          if (status >= 300 || status < 200) {
+            const text = await readBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+            fail(this.statusError(status, parseMaybeJson(text), response.headers));
+            return;
+          }
+          body.on('data', (bytes: Buffer) => {
+            // any bytes (also SSE comments an upstream sends while it thinks) prove it is alive
+            if (receivedAny) gapTimer.refresh();
+            decoder.push(bytes, emit);
+          });
+          body.on('end', () => {
+            decoder.end(emit);
+            if (finish()) subscriber.complete();
+          });
+          body.on('error', (error) => fail(this.brokenStreamError(error)));
+          body.on('close', () => {
+            if (!body?.complete) fail(this.brokenStreamError({ code: 'ECONNRESET' }));
+          });
+        },
+        (error: unknown) => fail(this.connectionError(error)),
+      );
 
       return () => {
         if (finish()) {
@@ -218,12 +228,7 @@ export class HttpTransport {
       : clean;
   }
 
-  private statusError(
-    status: number,
-    body: unknown,
-    headers: AxiosResponse['headers'] | RawAxiosResponseHeaders,
-  ): GatewayError {
-    const bag = headers as HeaderBag;
+  private statusError(status: number, body: unknown, bag: HeaderBag): GatewayError {
     let details: UpstreamErrorDetails;
     try {
       details = this.options.parseErrorBody(body, status);
@@ -275,20 +280,13 @@ function errorCode(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 }
 
-function readLimited(stream: Readable, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
-      size += chunk.length;
-    });
-    const done = () => resolve(Buffer.concat(chunks).toString('utf-8'));
-    stream.on('end', done);
-    // destroyed by an abort: no 'end' comes, only 'close'
-    stream.on('close', done);
-    stream.on('error', reject);
-  });
+/** A 2xx body that is not JSON is an unreadable upstream answer (retryable 502). */
+function parseJsonBody(provider: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw badResponse(provider, 'the body is not JSON');
+  }
 }
 
 function parseMaybeJson(text: string): unknown {
