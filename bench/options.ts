@@ -1,0 +1,97 @@
+/** Benchmark settings, all from the environment (see bench/README.md). */
+import type { Mode } from './report';
+
+export type NonStreamEngine = 'auto' | 'wrk' | 'autocannon' | 'native';
+
+export interface ProxySpec {
+  /** `floor`, or `gateway:<LOG_LEVEL>` */
+  name: string;
+  kind: 'floor' | 'gateway';
+  logLevel?: string;
+}
+
+export interface BenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  concurrency: number[];
+  /** concurrencies of the stream-paced cells */
+  pacedConcurrency: number[];
+  modes: Mode[];
+  proxies: ProxySpec[];
+  engine: NonStreamEngine;
+  proxyCpu: number;
+  loadCpu: number;
+  streamChunks: number;
+  streamChunkDelayMs: number;
+  pacedChunkDelayMs: number;
+  cpuProfile: boolean;
+  gatewayMain?: string;
+  resultsFile?: string;
+  keepWorkDir: boolean;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) {
+    throw new Error(`${name}: must be a number >= ${min}, got '${text}'`);
+  }
+  return value;
+}
+
+function list(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] {
+  return (env[name] ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function proxySpec(text: string): ProxySpec {
+  if (text === 'floor') return { name: 'floor', kind: 'floor' };
+  const match = /^gateway(?::(error|warn|info|http|verbose|debug|silly))?$/.exec(text);
+  if (match === null) {
+    throw new Error(`BENCH_PROXIES: '${text}' is not floor or gateway[:<log level>]`);
+  }
+  const logLevel = match[1] ?? 'warn';
+  return { name: `gateway:${logLevel}`, kind: 'gateway', logLevel };
+}
+
+export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
+  const modes = list(env, 'BENCH_MODES', 'nonstream,stream,stream-paced').map((mode) => {
+    if (mode !== 'nonstream' && mode !== 'stream' && mode !== 'stream-paced') {
+      throw new Error(`BENCH_MODES: '${mode}' is not nonstream, stream or stream-paced`);
+    }
+    return mode;
+  });
+  const concurrencies = (name: string, fallback: string): number[] =>
+    list(env, name, fallback).map((text) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < 1) {
+        throw new Error(`${name}: '${text}' is not a positive integer`);
+      }
+      return value;
+    });
+  const engine = env.BENCH_LOADGEN ?? 'auto';
+  if (engine !== 'auto' && engine !== 'wrk' && engine !== 'autocannon' && engine !== 'native') {
+    throw new Error(`BENCH_LOADGEN: '${engine}' is not auto, wrk, autocannon or native`);
+  }
+  return {
+    seconds: number(env, 'BENCH_SECONDS', 8, 1),
+    warmupSeconds: number(env, 'BENCH_WARMUP_SECONDS', 2),
+    concurrency: concurrencies('BENCH_CONCURRENCY', '1,16,64'),
+    pacedConcurrency: concurrencies('BENCH_PACED_CONCURRENCY', '16'),
+    modes,
+    proxies: list(env, 'BENCH_PROXIES', 'floor,gateway:warn,gateway:info').map(proxySpec),
+    engine,
+    proxyCpu: number(env, 'BENCH_PROXY_CPU', 1),
+    loadCpu: number(env, 'BENCH_LOAD_CPU', 0),
+    streamChunks: number(env, 'BENCH_STREAM_CHUNKS', 20, 1),
+    streamChunkDelayMs: number(env, 'BENCH_STREAM_CHUNK_DELAY_MS', 0),
+    pacedChunkDelayMs: number(env, 'BENCH_PACED_CHUNK_DELAY_MS', 10),
+    cpuProfile: env.BENCH_CPU_PROF === '1',
+    gatewayMain: env.GATEWAY_MAIN,
+    resultsFile: env.BENCH_RESULTS,
+    keepWorkDir: env.BENCH_KEEP === '1',
+  };
+}
