@@ -189,7 +189,8 @@ describe('OpenAiClient against the fake OpenAI upstream', () => {
   it('fails a stream the upstream cuts', async () => {
     fake.enqueue({ type: 'cut', afterChunks: 2 });
     const { chunks, error } = await collect(client.stream(request, context()));
-    expect(chunks.length).toBe(2);
+    // the role-only opening delta, then the two content chunks sent before the cut
+    expect(chunks.length).toBe(3);
     expect(error).toBeInstanceOf(GatewayError);
     expect(error).toMatchObject({ retryable: true });
     expect((error as GatewayError).code).toBe('upstream_stream_cut');
@@ -198,7 +199,7 @@ describe('OpenAiClient against the fake OpenAI upstream', () => {
   it('fails a stream with an in-stream server error, retryably', async () => {
     fake.enqueue({ type: 'stream_error', afterChunks: 1, message: 'overloaded, sorry' });
     const { chunks, error } = await collect(client.stream(request, context()));
-    expect(chunks.length).toBe(1);
+    expect(chunks.length).toBe(2);
     expect(error).toMatchObject({ code: 'upstream_error', retryable: true });
     expect((error as Error).message).toContain('overloaded, sorry');
   });

@@ -14,7 +14,9 @@ describe('openAiStreamMapper', () => {
     const { chunks, error } = await replay('stream-text.sse');
     expect(error).toBeUndefined();
     expect(text(chunks)).toBe('Your order #4411 shipped yesterday.');
-    expect(chunks.filter((c) => c.delta).length).toBe(8);
+    // the role-only opening delta, then one chunk per content delta
+    expect(chunks[0].delta).toEqual({ role: 'assistant' });
+    expect(chunks.filter((c) => c.delta).length).toBe(9);
     expect(chunks.at(-2)).toEqual({
       id: 'chatcmpl-CbK7Tx5Yc3Vb1Nm9Kj7Hg5Fd3Sa1Q',
       model: 'gpt-4o-mini-2024-07-18',
@@ -26,8 +28,8 @@ describe('openAiStreamMapper', () => {
       totalTokens: 1852,
       cachedInputTokens: 1664,
     });
-    // the role-only first chunk carries nothing worth emitting
-    expect(chunks[0].delta).toEqual({ content: 'Your' });
+    // the role-only first chunk opens the stream; the text follows
+    expect(chunks[1].delta).toEqual({ content: 'Your' });
   });
 
   it('streams parallel tool calls as indexed fragments', async () => {

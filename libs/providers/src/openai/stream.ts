@@ -75,7 +75,8 @@ function fromChoice(choice: JsonObject, state: OpenAiStreamState): ChatChunk[] {
   const content = optionalString(delta.content);
   const refusal = optionalString(delta.refusal);
   const toolCalls = toToolCallDeltas(delta.tool_calls ?? legacyFunctionCall(delta.function_call));
-  if (content || refusal || toolCalls.length > 0) {
+  // a role-only first delta is kept: it tells the gateway the stream is open
+  if (content || refusal || toolCalls.length > 0 || delta.role === 'assistant') {
     const chunkDelta: NonNullable<ChatChunk['delta']> = {};
     if (delta.role === 'assistant') chunkDelta.role = 'assistant';
     if (content) chunkDelta.content = content;
