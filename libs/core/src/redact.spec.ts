@@ -27,3 +27,20 @@ describe('redactSecrets', () => {
     );
   });
 });
+
+describe('redactSecrets fast path', () => {
+  it('returns ordinary text unchanged and still catches every shape after the quick test', () => {
+    const plain = 'req_0123456789abcdef POST /v1/chat/completions';
+    expect(redactSecrets(plain)).toBe(plain);
+    for (const secret of [
+      'sk-abcdefghijklmnop',
+      'AIzaSyA1234567890abcdefghijklmnop',
+      'AKIAABCDEFGHIJKLMNOP',
+      'Bearer abcdefghijkl',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlMTIz',
+      'https://x.example/v1?api_key=secretvalue',
+    ]) {
+      expect(redactSecrets(`value ${secret} end`)).toContain(REDACTED);
+    }
+  });
+});

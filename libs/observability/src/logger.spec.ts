@@ -39,3 +39,19 @@ describe('gateway logger', () => {
     expect(line).toContain('[REDACTED]');
   });
 });
+
+describe('gateway logger serialization', () => {
+  it('falls back to the safe serializer for a record with a cycle', async () => {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    stream.on('data', (chunk: Buffer) =>
+      lines.push(...chunk.toString().split('\n').filter(Boolean)),
+    );
+    const logger = createGatewayLogger({ level: 'info', stream });
+    const looped: Record<string, unknown> = { name: 'loop' };
+    looped.self = looped;
+    expect(() => logger.info('cyclic', { looped })).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(JSON.parse(lines[0])).toMatchObject({ message: 'cyclic', looped: { name: 'loop' } });
+  });
+});

@@ -24,6 +24,23 @@ export const redactFormat = format((info) => {
   return info;
 });
 
+/** winston's key for the rendered line (triple-beam's MESSAGE) */
+const MESSAGE = Symbol.for('message');
+
+/**
+ * JSON lines with the native serializer (several times faster than logform's key-sorting one);
+ * a record that cannot be serialized natively (a cycle) falls back to logform's safe one.
+ */
+const safeJson = format.json();
+const fastJson = format((info) => {
+  try {
+    (info as unknown as Record<symbol, unknown>)[MESSAGE] = JSON.stringify(info);
+    return info;
+  } catch {
+    return safeJson.transform(info, safeJson.options);
+  }
+});
+
 export interface LoggerOptions {
   level: string;
   /** where lines go; stdout by default (tests pass a capturing stream) */
@@ -38,7 +55,7 @@ export function createGatewayLogger(options: LoggerOptions): Logger {
       format.timestamp(),
       format.errors({ stack: true }),
       redactFormat(),
-      format.json(),
+      fastJson(),
     ),
     transports: [
       options.stream ? new transports.Stream({ stream: options.stream }) : new transports.Console(),
