@@ -28,7 +28,7 @@ export class GatewayClient implements LlmClient {
     const plan = new AttemptPlan(route, context.deadline);
     let attempt: PlannedAttempt | undefined = plan.first();
     for (;;) {
-      await sleep(attempt.delayMs, context.signal);
+      if (attempt.delayMs > 0) await sleep(attempt.delayMs, context.signal);
       const started = this.begin(attempt.target, context);
       try {
         return await this.providerFor(attempt.target).complete(
