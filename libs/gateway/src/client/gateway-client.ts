@@ -29,6 +29,7 @@ export class GatewayClient implements LlmClient {
     let attempt: PlannedAttempt | undefined = plan.first();
     for (;;) {
       if (attempt.delayMs > 0) await sleep(attempt.delayMs, context.signal);
+      else if (context.signal.aborted) throw GatewayError.aborted();
       const started = this.begin(attempt.target, context);
       try {
         return await this.providerFor(attempt.target).complete(
