@@ -1,7 +1,12 @@
 import OpenAI from 'openai';
 import { startFakeOpenAiUpstream } from './fakes/openai-upstream';
 import type { FakeUpstream } from './fakes/fake-upstream';
-import { startGateway, type RunningGateway } from './support/gateway-harness';
+import {
+  requestLines,
+  startGateway,
+  waitFor,
+  type RunningGateway,
+} from './support/gateway-harness';
 import { postSse } from './support/sse-client';
 
 const messages = [{ role: 'user' as const, content: 'Hello' }];
@@ -50,16 +55,30 @@ routes:
   });
 
   it('fails over before the first token without leaking the failed attempt', async () => {
+    // the primary opens its stream (its role chunk arrives), then breaks before any token
     primary.enqueue({ type: 'cut', afterChunks: 0 });
     backup.enqueue({ type: 'text', text: 'From the backup.' });
-    const result = await postSse(`${gateway.url}/v1/chat/completions`, {
-      model: 'chain',
-      messages,
-      stream: true,
-    });
+    const result = await postSse(
+      `${gateway.url}/v1/chat/completions`,
+      { model: 'chain', messages, stream: true },
+      { 'x-request-id': 'failover-1' },
+    );
     expect(result.status).toBe(200);
-    expect(result.headers['x-gateway-deployment']).toBe('b@backup');
-    expect(result.headers['x-gateway-attempts']).toBe('2');
+    // the headers left with the opener, when the primary's stream had opened
+    expect(result.headers['x-gateway-deployment']).toBe('a@primary');
+    const chunks = result.events.filter(
+      (e): e is { choices: { delta: { role?: string; content?: string } }[] } =>
+        typeof e === 'object',
+    );
+    expect(chunks[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
+    expect(chunks.filter((c) => c.choices[0]?.delta.role).length).toBe(1);
+    // the log line names the deployment that answered
+    await waitFor(() => requestLines(gateway).some((l) => l.requestId === 'failover-1'));
+    expect(requestLines(gateway).find((l) => l.requestId === 'failover-1')).toMatchObject({
+      deployment: 'b@backup',
+      attempts: 2,
+      stream: 'completed',
+    });
     const text = result.events
       .filter((e): e is { choices: { delta: { content?: string } }[] } => typeof e === 'object')
       .map((e) => e.choices[0]?.delta.content ?? '')
