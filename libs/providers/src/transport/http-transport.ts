@@ -12,7 +12,13 @@ import { badResponse } from '../wire/json-guards';
 import { createUpstreamAgents, type UpstreamAgents } from './agents';
 import { retryAfterFromHeaders, shouldRetryFromHeaders, type HeaderBag } from './retry-hints';
 import { createStreamDecoder, type StreamFraming, type WireEvent } from './stream-decoders';
-import { parseBaseUrl, postUpstream, readBody, type UpstreamTarget } from './upstream-request';
+import {
+  parseBaseUrl,
+  postUpstream,
+  readBody,
+  type UpstreamExchange,
+  type UpstreamTarget,
+} from './upstream-request';
 
 /** What a provider makes of an error body: its message, its own error code, a retry hint in it. */
 export interface UpstreamErrorDetails {
@@ -72,32 +78,27 @@ export class HttpTransport {
     };
   }
 
-  private send(call: TransportCall, signal: AbortSignal): Promise<IncomingMessage> {
+  private send(call: TransportCall): UpstreamExchange {
     const headers = call.headers ? { ...this.headers, ...call.headers } : this.headers;
-    return postUpstream(
-      this.target,
-      this.agents,
-      call.path,
-      JSON.stringify(call.body),
-      headers,
-      signal,
-    );
+    return postUpstream(this.target, this.agents, call.path, JSON.stringify(call.body), headers);
   }
 
   /** POST a JSON body and resolve the parsed JSON response; rejects with a GatewayError. */
   async postJson(call: TransportCall): Promise<unknown> {
+    if (call.context.signal.aborted) throw GatewayError.aborted();
     const limitMs = this.remainingMs(call.context, this.options.timeouts.totalMs);
-    const controller = new AbortController();
-    const onCallerAbort = () => controller.abort();
+    const exchange = this.send(call);
+    // destroyed with an error, so a pending response head rejects rather than waits forever
+    const abandon = () => exchange.request.destroy(new Error('request abandoned'));
+    const onCallerAbort = abandon;
     call.context.signal.addEventListener('abort', onCallerAbort, { once: true });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abandon();
     }, limitMs);
     try {
-      if (call.context.signal.aborted) throw GatewayError.aborted();
-      const response = await this.send(call, controller.signal);
+      const response = await exchange.response;
       const text = await readBody(response, MAX_RESPONSE_BYTES);
       const status = response.statusCode ?? 0;
       if (status >= 300 || status < 200) {
@@ -124,7 +125,8 @@ export class HttpTransport {
   postStream(call: TransportCall, framing: StreamFraming): Observable<WireEvent> {
     return new Observable<WireEvent>((subscriber) => {
       const { timeouts } = this.options;
-      const controller = new AbortController();
+      // assigned once the request is sent; `fail` may run before that
+      let exchange: UpstreamExchange | undefined = undefined;
       const decoder = createStreamDecoder(framing);
       const totalMs = this.remainingMs(call.context, timeouts.totalMs);
       let body: IncomingMessage | undefined;
@@ -141,7 +143,7 @@ export class HttpTransport {
       };
       const fail = (error: GatewayError) => {
         if (!finish()) return;
-        controller.abort();
+        exchange?.request.destroy();
         body?.destroy();
         subscriber.error(error);
       };
@@ -177,7 +179,8 @@ export class HttpTransport {
       }
       call.context.signal.addEventListener('abort', onCallerAbort, { once: true });
 
-      this.send(call, controller.signal).then(
+      exchange = this.send(call);
+      exchange.response.then(
         async (response) => {
           body = response;
           if (finished) {
@@ -209,7 +212,7 @@ export class HttpTransport {
 
       return () => {
         if (finish()) {
-          controller.abort();
+          exchange?.request.destroy();
           body?.destroy();
         }
       };

@@ -1,4 +1,9 @@
-import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { UpstreamAgents } from './agents';
 
@@ -22,11 +27,18 @@ export function parseBaseUrl(baseUrl: string): UpstreamTarget {
   };
 }
 
+/** An upstream request in flight: destroy `request` to abandon it (a timeout, a caller gone). */
+export interface UpstreamExchange {
+  request: ClientRequest;
+  /** the response head (the body still to be read); rejects on connection errors */
+  response: Promise<IncomingMessage>;
+}
+
 /**
- * POSTs a JSON payload over the provider's keep-alive agent and resolves with the response head
- * (the body still to be read). Rejects on connection errors and when `signal` aborts.
- * Plain node:http: the per-request cost of a general-purpose client was a fifth of the gateway's
- * CPU per request in the benchmark (see docs/architecture.md).
+ * POSTs a JSON payload over the provider's keep-alive agent. Plain node:http: the per-request cost
+ * of a general-purpose client was a fifth of the gateway's CPU per request in the benchmark (see
+ * docs/architecture.md). Cancelling is the caller's: destroying the request is cheaper than an
+ * AbortSignal per attempt.
  */
 export function postUpstream(
   target: UpstreamTarget,
@@ -34,10 +46,10 @@ export function postUpstream(
   path: string,
   payload: string,
   headers: OutgoingHttpHeaders,
-  signal: AbortSignal,
-): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = (target.https ? httpsRequest : httpRequest)(
+): UpstreamExchange {
+  let request!: ClientRequest;
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    request = (target.https ? httpsRequest : httpRequest)(
       {
         method: 'POST',
         hostname: target.hostname,
@@ -45,13 +57,13 @@ export function postUpstream(
         path: target.basePath + path,
         agent: target.https ? agents.https : agents.http,
         headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
-        signal,
       },
       resolve,
     );
     request.on('error', reject);
     request.end(payload);
   });
+  return { request, response };
 }
 
 /** Reads a whole body as UTF-8, failing past `limit` bytes; settles also when the body is destroyed. */
