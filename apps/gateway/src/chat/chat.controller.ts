@@ -4,7 +4,14 @@ import type { RequestContext } from '@app/core';
 import { GatewayContext } from '../http/gateway-context.decorator';
 import { SseResponder } from '../http/sse-responder.service';
 import { ChatCompletionsService } from './chat-completions.service';
-import { ChatCompletionRequestDto } from './dto/chat-completion.dto';
+import { JsonSchemaPipe } from '../http/json-schema.pipe';
+import type { ChatCompletionRequestDto } from './dto/chat-completion.dto';
+import { CHAT_COMPLETION_RULES, CHAT_COMPLETION_SCHEMA } from './dto/chat-completion.schema';
+
+const chatCompletionBody = new JsonSchemaPipe<ChatCompletionRequestDto>(
+  CHAT_COMPLETION_SCHEMA,
+  CHAT_COMPLETION_RULES,
+);
 
 /**
  * The reply is sent here rather than by Nest: a stream takes the raw response over, and Nest
@@ -20,7 +27,7 @@ export class ChatController {
   @Post('completions')
   @HttpCode(200)
   async create(
-    @Body() dto: ChatCompletionRequestDto,
+    @Body(chatCompletionBody) dto: ChatCompletionRequestDto,
     @GatewayContext() context: RequestContext,
     @Res() reply: FastifyReply,
   ): Promise<void> {
