@@ -55,3 +55,47 @@ describe('gateway logger serialization', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ message: 'cyclic', looped: { name: 'loop' } });
   });
 });
+
+describe('gateway logger request lines', () => {
+  function setup(level: string) {
+    const stream = new PassThrough();
+    const writes: string[] = [];
+    stream.on('data', (chunk: Buffer) => writes.push(chunk.toString()));
+    return { logger: createGatewayLogger({ level, stream }), writes };
+  }
+
+  it('writes one JSON line per request, batched into one write per event-loop turn', async () => {
+    const { logger, writes } = setup('info');
+    logger.request('info', { requestId: 'a', status: 200, ttftMs: undefined });
+    logger.request('info', { requestId: 'b', status: 502 });
+    expect(writes).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const lines = writes[0]
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ requestId: 'a', status: 200, level: 'info', message: 'request' }),
+      expect.objectContaining({ requestId: 'b', status: 502 }),
+    ]);
+    expect(lines[0]).not.toHaveProperty('ttftMs');
+    expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
+  });
+
+  it('redacts secrets like every other line and honours the level', async () => {
+    const { logger, writes } = setup('info');
+    logger.request('debug', { requestId: 'hidden' });
+    logger.request('info', {
+      requestId: 'r',
+      authorization: 'Bearer abcdefghijklmnop',
+      errorCode: 'x sk-proj-0123456789abcdef',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = writes.join('');
+    expect(text).not.toContain('hidden');
+    expect(text).not.toContain('abcdefghijklmnop');
+    expect(text).not.toContain('sk-proj-0123456789abcdef');
+    expect(text).toContain('[REDACTED]');
+  });
+});

@@ -47,9 +47,32 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
+/** The process logger, plus the one line per finished request on a cheaper path. */
+export interface GatewayLogger extends Logger {
+  /**
+   * Writes the request line: same JSON shape and the same redaction as every other line, but
+   * serialized directly and written in batches (one write per event-loop turn) instead of through
+   * winston's stream pipeline, which cost more than the rest of the line on the hot path.
+   */
+  request(level: string, fields: Record<string, unknown>): void;
+}
+
+function batchedLineWriter(out: NodeJS.WritableStream): (line: string) => void {
+  let pending: string[] = [];
+  const flush = () => {
+    const lines = pending;
+    pending = [];
+    out.write(`${lines.join('\n')}\n`);
+  };
+  return (line) => {
+    if (pending.push(line) === 1) setImmediate(flush);
+  };
+}
+
 /** The process logger: one JSON object per line, secrets redacted by the logger itself. */
-export function createGatewayLogger(options: LoggerOptions): Logger {
-  return createLogger({
+export function createGatewayLogger(options: LoggerOptions): GatewayLogger {
+  const out = options.stream ?? process.stdout;
+  const logger = createLogger({
     level: options.level,
     format: format.combine(
       format.timestamp(),
@@ -57,8 +80,20 @@ export function createGatewayLogger(options: LoggerOptions): Logger {
       redactFormat(),
       fastJson(),
     ),
-    transports: [
-      options.stream ? new transports.Stream({ stream: options.stream }) : new transports.Console(),
-    ],
+    transports: [new transports.Stream({ stream: out })],
+  });
+  const writeLine = batchedLineWriter(out);
+  return Object.assign(logger, {
+    request(level: string, fields: Record<string, unknown>): void {
+      if (!logger.isLevelEnabled(level)) return;
+      const record: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(fields)) {
+        if (value !== undefined) record[key] = SECRET_KEYS.test(key) ? REDACTED : scrub(value, 0);
+      }
+      record.level = level;
+      record.message = 'request';
+      record.timestamp = new Date().toISOString();
+      writeLine(JSON.stringify(record));
+    },
   });
 }

@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WinstonModule } from 'nest-winston';
-import type { Logger } from 'winston';
 import type { GatewayConfig } from '@app/gateway';
+import type { GatewayLogger } from '@app/observability';
 import { AppModule } from '../app.module';
 import { installRequestHooks } from '../http/request-hooks';
 import { requestIdFor } from '../http/request-id';
@@ -11,7 +11,7 @@ import { LifecycleService } from '../lifecycle/lifecycle.service';
 
 export interface GatewayAppOptions {
   config: GatewayConfig;
-  logger: Logger;
+  logger: GatewayLogger;
 }
 
 /** Builds the Nest application on Fastify, initialised but not listening (main.ts and tests). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'winston';
 import { createRequestContext, GatewayError, type RequestContext } from '@app/core';
+import type { GatewayLogger } from '@app/observability';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
 import { gatewayHeaders, overheadMs } from './gateway-headers';
 import type { GatewayRequestState } from './request-state';
@@ -19,7 +19,7 @@ function isProbe(url: string): boolean {
 export function installRequestHooks(
   fastify: FastifyInstance,
   lifecycle: LifecycleService,
-  logger: Logger,
+  logger: GatewayLogger,
 ): void {
   // the real value is set per request in onRequest; null keeps the request shape stable
   fastify.decorateRequest('gateway', null as unknown as GatewayRequestState);
@@ -64,7 +64,7 @@ export function installRequestHooks(
 }
 
 function logRequest(
-  logger: Logger,
+  logger: GatewayLogger,
   request: FastifyRequest,
   reply: FastifyReply,
   context: RequestContext,
@@ -74,7 +74,7 @@ function logRequest(
   const path = request.url.split('?', 1)[0];
   const level = isProbe(path) ? 'debug' : status >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
-  logger.log(level, 'request', {
+  logger.request(level, {
     requestId: context.requestId,
     method: request.method,
     path,
