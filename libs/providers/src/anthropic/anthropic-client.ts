@@ -1,7 +1,7 @@
 import { defer, type Observable } from 'rxjs';
 import type { ChatChunk, ChatRequest, ChatResponse, LlmClient, RequestContext } from '@app/core';
 import type { ProviderConfig } from '../provider-config';
-import { HttpTransport, mapWireStream } from '../transport';
+import { mapWireStream, providerTransport, type HttpTransport } from '../transport';
 import {
   ANTHROPIC_DEFAULT_BASE_URL,
   ANTHROPIC_DEFAULT_VERSION,
@@ -18,18 +18,13 @@ export class AnthropicClient implements LlmClient {
 
   constructor(private readonly config: ProviderConfig) {
     const auth: Record<string, string> = config.apiKey ? { 'x-api-key': config.apiKey } : {};
-    this.transport = new HttpTransport({
-      provider: config.name,
-      baseUrl: config.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL,
-      maxConcurrent: config.maxConcurrent,
-      timeouts: config.timeouts,
+    this.transport = providerTransport(config, {
+      defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
       headers: {
         ...auth,
         'anthropic-version': config.anthropicVersion ?? ANTHROPIC_DEFAULT_VERSION,
-        ...config.headers,
       },
       parseErrorBody: parseAnthropicError,
-      secrets: [config.apiKey],
     });
   }
 

@@ -1,7 +1,7 @@
 import { defer, type Observable } from 'rxjs';
 import type { ChatChunk, ChatRequest, ChatResponse, LlmClient, RequestContext } from '@app/core';
 import type { ProviderConfig } from '../provider-config';
-import { HttpTransport, mapWireStream } from '../transport';
+import { mapWireStream, providerTransport, type HttpTransport } from '../transport';
 import { parseGeminiError } from './errors';
 import { geminiModelPath, toGeminiRequest } from './request';
 import { fromGeminiResponse } from './response';
@@ -14,17 +14,10 @@ export class GeminiClient implements LlmClient {
   private readonly transport: HttpTransport;
 
   constructor(private readonly config: ProviderConfig) {
-    this.transport = new HttpTransport({
-      provider: config.name,
-      baseUrl: config.baseUrl ?? GEMINI_DEFAULT_BASE_URL,
-      maxConcurrent: config.maxConcurrent,
-      timeouts: config.timeouts,
-      headers: {
-        ...(config.apiKey && { 'x-goog-api-key': config.apiKey }),
-        ...config.headers,
-      },
+    this.transport = providerTransport(config, {
+      defaultBaseUrl: GEMINI_DEFAULT_BASE_URL,
+      headers: config.apiKey ? { 'x-goog-api-key': config.apiKey } : {},
       parseErrorBody: parseGeminiError,
-      secrets: [config.apiKey],
     });
   }
 

@@ -1,7 +1,7 @@
 import { defer, type Observable } from 'rxjs';
 import type { ChatChunk, ChatRequest, ChatResponse, LlmClient, RequestContext } from '@app/core';
 import type { ProviderConfig } from '../provider-config';
-import { HttpTransport, mapWireStream } from '../transport';
+import { mapWireStream, providerTransport, type HttpTransport } from '../transport';
 import { parseOllamaError } from './errors';
 import { toOllamaRequest } from './request';
 import { fromOllamaResponse } from './response';
@@ -18,17 +18,10 @@ export class OllamaClient implements LlmClient {
   private readonly transport: HttpTransport;
 
   constructor(private readonly config: ProviderConfig) {
-    this.transport = new HttpTransport({
-      provider: config.name,
-      baseUrl: config.baseUrl ?? OLLAMA_DEFAULT_BASE_URL,
-      maxConcurrent: config.maxConcurrent,
-      timeouts: config.timeouts,
-      headers: {
-        ...(config.apiKey && { authorization: `Bearer ${config.apiKey}` }),
-        ...config.headers,
-      },
+    this.transport = providerTransport(config, {
+      defaultBaseUrl: OLLAMA_DEFAULT_BASE_URL,
+      headers: config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {},
       parseErrorBody: parseOllamaError,
-      secrets: [config.apiKey],
     });
   }
 

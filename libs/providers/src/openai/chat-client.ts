@@ -1,7 +1,12 @@
 import type { Observable } from 'rxjs';
 import type { ChatChunk, ChatRequest, ChatResponse, LlmClient, RequestContext } from '@app/core';
 import type { ProviderConfig } from '../provider-config';
-import { HttpTransport, mapWireStream, type ErrorBodyParser } from '../transport';
+import {
+  mapWireStream,
+  providerTransport,
+  type ErrorBodyParser,
+  type HttpTransport,
+} from '../transport';
 import type { OpenAiDialect } from './dialect';
 import { toOpenAiRequest } from './request';
 import { fromOpenAiResponse } from './response';
@@ -28,15 +33,9 @@ export class OpenAiChatClient implements LlmClient {
     private readonly config: ProviderConfig,
     private readonly endpoint: OpenAiEndpoint,
   ) {
-    if (!config.baseUrl) throw new Error(`provider ${config.name}: baseUrl is required`);
-    this.transport = new HttpTransport({
-      provider: config.name,
-      baseUrl: config.baseUrl,
-      maxConcurrent: config.maxConcurrent,
-      timeouts: config.timeouts,
-      headers: { ...endpoint.authHeaders, ...config.headers },
+    this.transport = providerTransport(config, {
+      headers: endpoint.authHeaders,
       parseErrorBody: endpoint.parseErrorBody,
-      secrets: [config.apiKey],
     });
   }
 
