@@ -8,6 +8,7 @@ import {
   type FakeUpstream,
   type FakeUsage,
   type RecordedRequest,
+  waitUnlessClosed,
 } from './fake-upstream';
 
 /**
@@ -110,14 +111,7 @@ function sendError(
 
 /** Resolves true after `ms`, or false as soon as the client goes away (the timer is cleared). */
 function wait(ms: number, ctx: Ctx): Promise<boolean> {
-  if (ctx.isClosed()) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(true), ms);
-    void ctx.closed.then(() => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
+  return ctx.isClosed() ? Promise.resolve(false) : waitUnlessClosed(ms, ctx.closed);
 }
 
 async function run(behaviour: FakeBehaviour, stream: boolean, ctx: Ctx): Promise<void> {

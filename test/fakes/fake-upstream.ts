@@ -119,6 +119,18 @@ export async function startFakeServer(handler: FakeHandler): Promise<FakeUpstrea
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Waits `ms`, or less when the client goes away first (the timer is cleared); true when it is still there. */
+export function waitUnlessClosed(ms: number, closed: Promise<void>): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(true), ms);
+    void closed.then(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
 /** Writes one SSE event (optionally named). */
 export function writeSse(res: ServerResponse, data: unknown, event?: string): void {
   const payload = typeof data === 'string' ? data : JSON.stringify(data);

@@ -7,6 +7,7 @@ import {
   type FakeUpstream,
   type FakeUsage,
   type RecordedRequest,
+  waitUnlessClosed,
 } from './fake-upstream';
 
 /**
@@ -118,7 +119,7 @@ async function run(ctx: Ctx, behaviour: FakeBehaviour): Promise<void> {
     case 'stream_error':
       return sendStreamError(ctx, behaviour.afterChunks, behaviour.message);
     case 'stall':
-      await pause(behaviour.ms, ctx.closed);
+      await waitUnlessClosed(behaviour.ms, ctx.closed);
       if (!ctx.state.closed) await run(ctx, behaviour.then ?? DEFAULT_BEHAVIOUR);
       return;
   }
@@ -133,13 +134,13 @@ async function sendText(
 ): Promise<void> {
   const finishReason = finish === 'length' ? 'MAX_TOKENS' : 'STOP';
   if (!ctx.stream) {
-    await pause(intervalMs * texts.length, ctx.closed);
+    await waitUnlessClosed(intervalMs * texts.length, ctx.closed);
     if (ctx.state.closed) return;
     return sendJson(ctx.res, 200, answer(ctx, [{ text: texts.join('') }], finishReason, usage));
   }
   startSse(ctx.res);
   for (const [i, text] of texts.entries()) {
-    if (i > 0) await pause(intervalMs, ctx.closed);
+    if (i > 0) await waitUnlessClosed(intervalMs, ctx.closed);
     if (ctx.state.closed) return;
     const last = i === texts.length - 1;
     sse(ctx.res, answer(ctx, [{ text }], last ? finishReason : undefined, usage, !last));
@@ -177,7 +178,7 @@ async function sendCut(ctx: Ctx, afterChunks: number): Promise<void> {
   }
   startSse(ctx.res);
   for (let i = 0; i < afterChunks; i++) sse(ctx.res, answer(ctx, [{ text: `piece${i} ` }]));
-  await pause(20, ctx.closed);
+  await waitUnlessClosed(20, ctx.closed);
   ctx.res.destroy();
 }
 
@@ -327,15 +328,3 @@ function parseArgs(text: string): Json {
 
 const fakeSignature = (seed: string) =>
   Buffer.from(`fake-thought-signature:${seed}`).toString('base64');
-
-/** Waits `ms`, or less if the client goes away; never leaves a timer behind. */
-function pause(ms: number, closed: Promise<void>): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void closed.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}

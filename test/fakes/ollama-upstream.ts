@@ -7,6 +7,7 @@ import {
   type FakeUpstream,
   type FakeUsage,
   type RecordedRequest,
+  waitUnlessClosed,
 } from './fake-upstream';
 
 /**
@@ -93,7 +94,7 @@ async function run(ctx: Ctx, behaviour: FakeBehaviour): Promise<void> {
     case 'stream_error':
       return sendStreamError(ctx, behaviour.afterChunks, behaviour.message);
     case 'stall':
-      await pause(behaviour.ms, ctx.closed);
+      await waitUnlessClosed(behaviour.ms, ctx.closed);
       if (!ctx.state.closed) await run(ctx, behaviour.then ?? DEFAULT_BEHAVIOUR);
       return;
   }
@@ -107,7 +108,7 @@ async function sendText(
   finish: 'stop' | 'length' = 'stop',
 ): Promise<void> {
   if (!ctx.stream) {
-    await pause(intervalMs * texts.length, ctx.closed);
+    await waitUnlessClosed(intervalMs * texts.length, ctx.closed);
     if (ctx.state.closed) return;
     return sendJson(ctx.res, 200, {
       ...line(ctx, { role: 'assistant', content: texts.join('') }, true),
@@ -116,7 +117,7 @@ async function sendText(
   }
   startNdjson(ctx.res);
   for (const [i, text] of texts.entries()) {
-    if (i > 0) await pause(intervalMs, ctx.closed);
+    if (i > 0) await waitUnlessClosed(intervalMs, ctx.closed);
     if (ctx.state.closed) return;
     write(ctx.res, line(ctx, { role: 'assistant', content: text }, false));
   }
@@ -165,7 +166,7 @@ async function sendCut(ctx: Ctx, afterChunks: number): Promise<void> {
   for (let i = 0; i < afterChunks; i++) {
     write(ctx.res, line(ctx, { role: 'assistant', content: `piece${i} ` }, false));
   }
-  await pause(20, ctx.closed);
+  await waitUnlessClosed(20, ctx.closed);
   ctx.res.destroy();
 }
 
@@ -229,16 +230,4 @@ function parseArgs(text: string): Json {
   } catch {
     return {};
   }
-}
-
-/** Waits `ms`, or less if the client goes away; never leaves a timer behind. */
-function pause(ms: number, closed: Promise<void>): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void closed.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -4,6 +4,7 @@ import {
   pieces,
   sleep,
   startFakeServer,
+  waitUnlessClosed,
   writeSse,
   type FakeBehaviour,
   type FakeUpstream,
@@ -213,17 +214,6 @@ async function serve(
       }
       finishStream(ex, id, res, behaviour.usage ?? DEFAULT_USAGE);
   }
-}
-
-/** Waits `ms`, or less when the client goes away first; true when the client is still there. */
-function waitUnlessClosed(ms: number, closed: Promise<void>): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(true), ms);
-    void closed.then(() => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
 }
 
 const DEFAULT_USAGE: FakeUsage = { input: 12, output: 6 };
