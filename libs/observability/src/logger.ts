@@ -16,11 +16,14 @@ function scrub(value: unknown, depth: number): unknown {
   return out;
 }
 
+/** One top-level field of a log record, with its secrets removed. */
+function redactField(key: string, value: unknown): unknown {
+  return SECRET_KEYS.test(key) ? REDACTED : scrub(value, 0);
+}
+
 /** A winston format that removes secrets from every field and message, whatever the caller logs. */
 export const redactFormat = format((info) => {
-  for (const key of Object.keys(info)) {
-    info[key] = SECRET_KEYS.test(key) ? REDACTED : scrub(info[key], 0);
-  }
+  for (const key of Object.keys(info)) info[key] = redactField(key, info[key]);
   return info;
 });
 
@@ -88,7 +91,7 @@ export function createGatewayLogger(options: LoggerOptions): GatewayLogger {
       if (!logger.isLevelEnabled(level)) return;
       const record: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(fields)) {
-        if (value !== undefined) record[key] = SECRET_KEYS.test(key) ? REDACTED : scrub(value, 0);
+        if (value !== undefined) record[key] = redactField(key, value);
       }
       record.level = level;
       record.message = 'request';
