@@ -14,6 +14,12 @@ export class SseResponder {
 
   respond(reply: FastifyReply, context: RequestContext, frames: Observable<string>): void {
     const { bodyLimitBytes, heartbeatMs } = this.config.server;
+    // renders the error once for either place it can go, and records its code for the log line
+    const render = (error: unknown) => {
+      const rendered = renderError(error, bodyLimitBytes);
+      context.meta.errorCode = rendered.error.code;
+      return rendered;
+    };
     reply.hijack();
     writeSse(reply.raw, frames, {
       heartbeatMs,
@@ -22,19 +28,14 @@ export class SseResponder {
         ...gatewayHeaders(context, { overhead: false }),
       }),
       renderError: (error) => {
-        const rendered = renderError(error, bodyLimitBytes);
-        context.meta.errorCode = rendered.error.code;
+        const rendered = render(error);
         return {
           status: rendered.status,
           headers: rendered.headers,
           body: JSON.stringify(rendered.error.toJSON()),
         };
       },
-      errorFrame: (error) => {
-        const rendered = renderError(error, bodyLimitBytes);
-        context.meta.errorCode = rendered.error.code;
-        return sseData(rendered.error.toJSON());
-      },
+      errorFrame: (error) => sseData(render(error).error.toJSON()),
       onClientGone: () => {
         context.meta.streamOutcome = 'cancelled';
       },
