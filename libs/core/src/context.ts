@@ -41,9 +41,10 @@ export function createRequestContext(
   init: Pick<RequestContext, 'requestId'> & Partial<Omit<RequestContext, 'requestId' | 'meta'>>,
 ): RequestContext {
   return {
-    signal: new AbortController().signal,
     startedAt: Date.now(),
     ...init,
+    // a signal costs an EventTarget: make one only when the caller brought none
+    signal: init.signal ?? new AbortController().signal,
     meta: { attempts: 0, upstreamMs: 0 },
   };
 }
