@@ -6,7 +6,6 @@ import type { GatewayLogger } from '@app/observability';
 import { AppModule } from '../app.module';
 import { installRequestHooks } from '../http/request-hooks';
 import { requestIdFor } from '../http/request-id';
-import { createValidationPipe } from '../http/validation.pipe';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
 export interface GatewayAppOptions {
@@ -25,6 +24,8 @@ export async function createGatewayApp(
     requestIdHeader: false,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
+    // no Nest middleware is used: without middie every request skips one more hook
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: WinstonModule.createLogger({ instance: logger }),
@@ -33,7 +34,6 @@ export async function createGatewayApp(
     bodyParser: false,
   });
   installRequestHooks(app.getHttpAdapter().getInstance(), app.get(LifecycleService), logger);
-  app.useGlobalPipes(createValidationPipe());
   await app.init();
   return app;
 }
