@@ -64,12 +64,13 @@ describe('gateway logger request lines', () => {
     return { logger: createGatewayLogger({ level, stream }), writes };
   }
 
-  it('writes one JSON line per request, batched into one write per event-loop turn', async () => {
+  it('writes one JSON line per request, batched into one write within 25 ms', async () => {
     const { logger, writes } = setup('info');
     logger.request('info', { requestId: 'a', status: 200, ttftMs: undefined });
     logger.request('info', { requestId: 'b', status: 502 });
-    expect(writes).toHaveLength(0);
     await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 40));
     expect(writes).toHaveLength(1);
     const lines = writes[0]
       .trim()
@@ -91,11 +92,26 @@ describe('gateway logger request lines', () => {
       authorization: 'Bearer abcdefghijklmnop',
       errorCode: 'x sk-proj-0123456789abcdef',
     });
+    logger.flushRequests();
     await new Promise((resolve) => setImmediate(resolve));
     const text = writes.join('');
     expect(text).not.toContain('hidden');
     expect(text).not.toContain('abcdefghijklmnop');
     expect(text).not.toContain('sk-proj-0123456789abcdef');
     expect(text).toContain('[REDACTED]');
+  });
+
+  it('writes at once when 64 KB are pending, and on flushRequests()', async () => {
+    const { logger, writes } = setup('info');
+    const filler = 'x'.repeat(1000);
+    for (let i = 0; i < 70; i += 1) logger.request('info', { requestId: `r${i}`, note: filler });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].trim().split('\n').length).toBeGreaterThanOrEqual(60);
+    logger.request('info', { requestId: 'last' });
+    logger.flushRequests();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toContain('"requestId":"last"');
   });
 });

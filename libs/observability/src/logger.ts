@@ -54,22 +54,68 @@ export interface LoggerOptions {
 export interface GatewayLogger extends Logger {
   /**
    * Writes the request line: same JSON shape and the same redaction as every other line, but
-   * serialized directly and written in batches (one write per event-loop turn) instead of through
+   * serialized directly and written in batches (at most 25 ms or 64 KB apart) instead of through
    * winston's stream pipeline, which cost more than the rest of the line on the hot path.
    */
   request(level: string, fields: Record<string, unknown>): void;
+  /** writes the pending request lines now (shutdown, tests) */
+  flushRequests(): void;
 }
 
-function batchedLineWriter(out: NodeJS.WritableStream): (line: string) => void {
+/** request lines wait at most this long before they are written */
+const BATCH_MS = 25;
+/** ...or until this many characters are pending */
+const BATCH_CHARS = 64 * 1024;
+
+interface LineWriter {
+  write: (line: string) => void;
+  flush: () => void;
+}
+
+/** writers with lines that are not written yet; one exit listener writes them all */
+const unflushed = new Set<LineWriter>();
+let exitHookInstalled = false;
+
+function flushOnExit(writer: LineWriter): void {
+  unflushed.add(writer);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pending of unflushed) pending.flush();
+  });
+}
+
+/**
+ * Collects lines and writes them together: stdout to a file or pipe is a synchronous write per
+ * call on Linux, and one write per request line cost a system call per request. Pending lines are
+ * written when the process exits.
+ */
+function batchedLineWriter(out: NodeJS.WritableStream): LineWriter {
   let pending: string[] = [];
-  const flush = () => {
-    const lines = pending;
-    pending = [];
-    out.write(`${lines.join('\n')}\n`);
+  let chars = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const writer: LineWriter = {
+    write: (line) => {
+      pending.push(line);
+      chars += line.length;
+      if (chars >= BATCH_CHARS) writer.flush();
+      else if (timer === undefined) {
+        timer = setTimeout(writer.flush, BATCH_MS).unref();
+        flushOnExit(writer);
+      }
+    },
+    flush: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      unflushed.delete(writer);
+      if (pending.length === 0) return;
+      const lines = pending;
+      pending = [];
+      chars = 0;
+      out.write(`${lines.join('\n')}\n`);
+    },
   };
-  return (line) => {
-    if (pending.push(line) === 1) setImmediate(flush);
-  };
+  return writer;
 }
 
 /** The process logger: one JSON object per line, secrets redacted by the logger itself. */
@@ -85,7 +131,7 @@ export function createGatewayLogger(options: LoggerOptions): GatewayLogger {
     ),
     transports: [new transports.Stream({ stream: out })],
   });
-  const writeLine = batchedLineWriter(out);
+  const lines = batchedLineWriter(out);
   return Object.assign(logger, {
     request(level: string, fields: Record<string, unknown>): void {
       if (!logger.isLevelEnabled(level)) return;
@@ -96,7 +142,8 @@ export function createGatewayLogger(options: LoggerOptions): GatewayLogger {
       record.level = level;
       record.message = 'request';
       record.timestamp = new Date().toISOString();
-      writeLine(JSON.stringify(record));
+      lines.write(JSON.stringify(record));
     },
+    flushRequests: lines.flush,
   });
 }
