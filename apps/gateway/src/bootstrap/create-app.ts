@@ -7,6 +7,7 @@ import { AppModule } from '../app.module';
 import { installRequestHooks } from '../http/request-hooks';
 import { requestIdFor } from '../http/request-id';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
+import { backportAsyncResourceBind } from './async-resource-bind';
 
 export interface GatewayAppOptions {
   config: GatewayConfig;
@@ -18,6 +19,7 @@ export async function createGatewayApp(
   options: GatewayAppOptions,
 ): Promise<NestFastifyApplication> {
   const { config, logger } = options;
+  backportAsyncResourceBind();
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestIdFor,
