@@ -11,6 +11,8 @@ export interface ProxySpec {
 }
 
 export interface BenchOptions {
+  /** times every cell is run (interleaved); the tables show the median round */
+  rounds: number;
   seconds: number;
   warmupSeconds: number;
   concurrency: number[];
@@ -77,7 +79,8 @@ export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
     throw new Error(`BENCH_LOADGEN: '${engine}' is not auto, wrk, autocannon or native`);
   }
   return {
-    seconds: number(env, 'BENCH_SECONDS', 8, 1),
+    rounds: Math.round(number(env, 'BENCH_ROUNDS', 3, 1)),
+    seconds: number(env, 'BENCH_SECONDS', 5, 1),
     warmupSeconds: number(env, 'BENCH_WARMUP_SECONDS', 2),
     concurrency: concurrencies('BENCH_CONCURRENCY', '1,16,64'),
     pacedConcurrency: concurrencies('BENCH_PACED_CONCURRENCY', '16'),

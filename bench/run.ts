@@ -33,7 +33,9 @@ import {
   isStream,
   type ProxyRecord,
   comparisonTables,
+  medianCells,
   memoryTable,
+  roundsTable,
   singleTable,
   verdictTable,
   verdicts,
@@ -362,13 +364,14 @@ function cellRecord(
     result,
     cpuUsPerRequest: result.requests > 0 ? (cpuSeconds * 1e6) / result.requests : NaN,
     cpuUtilisation: cpuSeconds / result.windowSeconds,
+    round: 1,
   };
 }
 
 function progressLine(cell: CellRecord): string {
   const { result } = cell;
   return (
-    `bench: ${cell.proxy.padEnd(13)} ${cell.mode.padEnd(12)} c=${String(cell.concurrency).padEnd(3)} ` +
+    `bench: r${cell.round} ${cell.proxy.padEnd(13)} ${cell.mode.padEnd(12)} c=${String(cell.concurrency).padEnd(3)} ` +
     `${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.latencyMs.p50.toFixed(3)} ms  ` +
     `p99 ${result.latencyMs.p99.toFixed(3)} ms  ${cell.cpuUsPerRequest.toFixed(0)} us CPU/req  ` +
     `${(cell.cpuUtilisation * 100).toFixed(0)}% CPU` +
@@ -397,9 +400,9 @@ async function main(): Promise<void> {
   const cellCount =
     options.proxies.length *
     options.modes.reduce((sum, mode) => sum + concurrencies(mode).length, 0);
-  const estimate = cellCount * (options.seconds + options.warmupSeconds + 1);
+  const estimate = options.rounds * cellCount * (options.seconds + options.warmupSeconds + 1);
   process.stderr.write(
-    `bench: ${cellCount} cells x (${options.warmupSeconds}s warm-up + ${options.seconds}s), about ${Math.ceil(estimate / 60)} min; ` +
+    `bench: ${options.rounds} rounds x ${cellCount} cells x (${options.warmupSeconds}s warm-up + ${options.seconds}s), about ${Math.ceil(estimate / 60)} min; ` +
       `non-streaming load: ${engine}, streams: native client; proxy on CPU ${options.proxyCpu}, upstream + load on CPU ${options.loadCpu}\n`,
   );
 
@@ -442,14 +445,17 @@ async function main(): Promise<void> {
       );
     }
     const loadStartUs = Number(process.hrtime.bigint() / 1000n);
-    for (const mode of options.modes) {
-      for (const concurrency of concurrencies(mode)) {
-        for (const proxy of running) {
-          current = proxy;
-          const result = await runCell(proxy, mode, concurrency, options, jsDir, work);
-          const cell = cellRecord(proxy.spec.name, mode, concurrency, result, ticksPerSecond);
-          cells.push(cell);
-          process.stderr.write(progressLine(cell));
+    for (let round = 1; round <= options.rounds; round += 1) {
+      for (const mode of options.modes) {
+        for (const concurrency of concurrencies(mode)) {
+          for (const proxy of running) {
+            current = proxy;
+            const result = await runCell(proxy, mode, concurrency, options, jsDir, work);
+            const cell = cellRecord(proxy.spec.name, mode, concurrency, result, ticksPerSecond);
+            cell.round = round;
+            cells.push(cell);
+            process.stderr.write(progressLine(cell));
+          }
         }
       }
     }
@@ -478,18 +484,20 @@ async function main(): Promise<void> {
   await stop(upstream);
 
   const gateways = options.proxies.filter((p) => p.kind === 'gateway').map((p) => p.name);
-  const list = verdicts(cells, proxies, gateways);
+  const medians = medianCells(cells);
+  const list = verdicts(medians, proxies, gateways);
   const out: string[] = [''];
   const settings =
-    `${options.warmupSeconds}s warm-up + ${options.seconds}s per cell, closed loop; non-streaming load: ${engine}; ` +
+    `median of ${options.rounds} interleaved rounds; ${options.warmupSeconds}s warm-up + ${options.seconds}s per cell, closed loop; non-streaming load: ${engine}; ` +
     `streams: native node:http client (${options.streamChunks} content chunks, ${options.streamChunkDelayMs} ms apart; paced: ${options.pacedChunkDelayMs} ms apart)`;
   if (busy > BUSY_WARNING) out.push(busyWarning(busy), '');
   for (const proxy of options.proxies.filter((p) => p.kind === 'floor' && gateways.length === 0)) {
-    out.push(`== ${proxy.name} (${settings})`, singleTable(cells, proxy.name), '');
+    out.push(`== ${proxy.name} (${settings})`, singleTable(medians, proxy.name), '');
   }
   for (const gateway of gateways) {
-    out.push(`== ${gateway} vs floor (${settings})`, comparisonTables(cells, gateway), '');
+    out.push(`== ${gateway} vs floor (${settings})`, comparisonTables(medians, gateway), '');
   }
+  if (options.rounds > 1) out.push('== CPU us/request per round', roundsTable(medians), '');
   out.push('== memory', memoryTable(proxies), '');
   if (list.length > 0) out.push('== targets', verdictTable(list), '');
   if (options.cpuProfile) {
@@ -519,7 +527,8 @@ async function main(): Promise<void> {
         },
         options: { ...options, nonStreamEngine: engine },
         proxies,
-        cells,
+        cells: medians,
+        rounds: cells,
         targets: list,
       },
       null,
