@@ -1,12 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import {
+  adaptToStream,
+  AT_ONCE,
+  between,
   DEFAULT_BEHAVIOUR,
+  DEFAULT_TEXT,
+  killConnection,
+  pauseAfter,
   pieces,
+  sendTruncated,
   startFakeServer,
   writeSse,
+  type BehaviourOf,
   type FakeBehaviour,
+  type FakeServerOptions,
   type FakeUpstream,
   type FakeUsage,
+  type Pacing,
   type RecordedRequest,
   waitUnlessClosed,
 } from './fake-upstream';
@@ -21,9 +31,12 @@ import {
  * - errors use Anthropic's body `{"type":"error","error":{"type","message"},"request_id"}`.
  * FakeUsage maps to Anthropic's split: `input` is every prompt token, `cached` of them are
  * reported as `cache_read_input_tokens` and the rest as `input_tokens`.
- * Behaviours: text, tool_call, error, cut (streams: socket destroyed after `afterChunks` text
- * deltas; non-streamed: socket destroyed mid-body), stream_error (streams: an `error` event with
- * overloaded_error in the 200 stream; non-streamed: HTTP 529), stall, slow.
+ * Behaviours: text, tool_call, error (default messages as the real API words them; 529 is
+ * overloaded_error, which is also what a mix's `overloaded` draws; a 429 carries only the headers
+ * given, `retryDelay` is ignored), cut (streams: socket destroyed after `afterChunks` text deltas;
+ * non-streamed: `truncated`), truncated (half the message JSON, then the socket dies),
+ * stream_error (streams: an `error` event with overloaded_error in the 200 stream; non-streamed:
+ * HTTP 529), stall, stall_mid (a pause after `afterChunks` text deltas), slow, reset (TCP RST).
  */
 export function startFakeAnthropicUpstream(): Promise<FakeUpstream> {
   let sequence = 0;
@@ -36,8 +49,13 @@ export function startFakeAnthropicUpstream(): Promise<FakeUpstream> {
     const body = request.body as { model: string; stream?: unknown };
     ctx.model = body.model;
     await run(behaviour, body.stream === true, ctx);
-  });
+  }, FAULT_PROFILE);
 }
+
+/** a mix's `overloaded` is Anthropic's 529 overloaded_error */
+const FAULT_PROFILE: FakeServerOptions = {
+  faultProfile: { overloaded: { type: 'error', status: 529 } },
+};
 
 interface Ctx {
   res: ServerResponse;
@@ -63,6 +81,13 @@ const ERROR_TYPES: Record<number, string> = {
 export function anthropicErrorType(status: number): string {
   return ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
 }
+
+/** The messages the real API sends (the 429 one names no wait: that is the retry-after header). */
+const ERROR_MESSAGES: Record<number, string> = {
+  429: 'This request would exceed the rate limit for your organization (00000000-0000-0000-0000-000000000000) of 50,000 input tokens per minute. For details, refer to: https://docs.claude.com/en/api/rate-limits. You can see the response headers for current usage. Please reduce the prompt length or the maximum tokens requested, or try again later. You may also contact sales at https://www.anthropic.com/contact-sales to discuss your options for a rate limit increase.',
+  500: 'Internal server error',
+  529: 'Overloaded',
+};
 
 /** `x-api-key`, or `Authorization: Bearer` (what @anthropic-ai/sdk 1.x sends for an API key). */
 function apiKeyOf(req: RecordedRequest): string | undefined {
@@ -115,42 +140,49 @@ function wait(ms: number, ctx: Ctx): Promise<boolean> {
 }
 
 async function run(behaviour: FakeBehaviour, stream: boolean, ctx: Ctx): Promise<void> {
-  switch (behaviour.type) {
+  const b = adaptToStream(behaviour, stream);
+  switch (b.type) {
     case 'error': {
-      const type = anthropicErrorType(behaviour.status);
-      const message = behaviour.message ?? `fake ${type}`;
-      return sendError(ctx.res, behaviour.status, type, message, behaviour.headers, behaviour.body);
+      const type = anthropicErrorType(b.status);
+      const message = b.message ?? ERROR_MESSAGES[b.status] ?? `fake ${type}`;
+      return sendError(ctx.res, b.status, type, message, b.headers, b.body);
     }
     case 'stall':
-      if (await wait(behaviour.ms, ctx))
-        await run(behaviour.then ?? DEFAULT_BEHAVIOUR, stream, ctx);
+      if (await wait(b.ms, ctx)) await run(b.then ?? DEFAULT_BEHAVIOUR, stream, ctx);
       return;
     case 'text':
-      return stream ? streamText(ctx, behaviour) : sendMessage(ctx, textMessage(ctx, behaviour));
+      return stream ? streamText(ctx, b) : sendMessage(ctx, textMessage(ctx, b));
     case 'tool_call':
-      return stream
-        ? streamToolCall(ctx, behaviour)
-        : sendMessage(ctx, toolMessage(ctx, behaviour));
+      return stream ? streamToolCall(ctx, b) : sendMessage(ctx, toolMessage(ctx, b));
     case 'slow':
-      if (stream)
-        return streamText(ctx, { type: 'text', text: behaviour.text }, behaviour.intervalMs);
-      if (await wait(pieces(behaviour.text).length * behaviour.intervalMs, ctx)) {
-        sendMessage(ctx, textMessage(ctx, { type: 'text', text: behaviour.text }));
+      if (stream) return streamText(ctx, { type: 'text', text: b.text }, between(b.intervalMs));
+      if (await wait(pieces(b.text).length * b.intervalMs, ctx)) {
+        sendMessage(ctx, textMessage(ctx, { type: 'text', text: b.text }));
       }
       return;
-    case 'cut':
-      return stream ? streamBroken(ctx, behaviour.afterChunks) : cutMessage(ctx);
+    case 'stall_mid': // streams only (adaptToStream)
+      return streamText(ctx, DEFAULT_TEXT, pauseAfter(b.afterChunks, b.ms));
+    case 'cut': // streams only (adaptToStream)
+      return streamBroken(ctx, b.afterChunks);
+    case 'truncated': // non-stream only (adaptToStream)
+      return sendTruncated(
+        ctx.res,
+        ctx.closed,
+        messageHeaders(ctx),
+        JSON.stringify(textMessage(ctx, DEFAULT_TEXT)),
+      );
+    case 'reset':
+      return killConnection(ctx.res, 'reset');
     case 'stream_error':
-      if (!stream)
-        return sendError(ctx.res, 529, 'overloaded_error', behaviour.message ?? 'Overloaded');
-      return streamBroken(ctx, behaviour.afterChunks, behaviour.message ?? 'Overloaded');
+      if (!stream) return sendError(ctx.res, 529, 'overloaded_error', b.message ?? 'Overloaded');
+      return streamBroken(ctx, b.afterChunks, b.message ?? 'Overloaded');
   }
 }
 
 // ---- wire objects -------------------------------------------------------------------------------
 
-type TextBehaviour = Extract<FakeBehaviour, { type: 'text' }>;
-type ToolBehaviour = Extract<FakeBehaviour, { type: 'tool_call' }>;
+type TextBehaviour = BehaviourOf<'text'>;
+type ToolBehaviour = BehaviourOf<'tool_call'>;
 
 function wireUsage(usage: FakeUsage, output: number) {
   const cached = usage.cached ?? 0;
@@ -207,16 +239,13 @@ function toolMessage(ctx: Ctx, b: ToolBehaviour) {
   return message(ctx, [block], 'tool_use', wireUsage(usage, usage.output));
 }
 
-function sendMessage(ctx: Ctx, body: object): void {
-  ctx.res.writeHead(200, { 'content-type': 'application/json', 'request-id': `req_fake${ctx.id}` });
-  ctx.res.end(JSON.stringify(body));
+function messageHeaders(ctx: Ctx): Record<string, string> {
+  return { 'content-type': 'application/json', 'request-id': `req_fake${ctx.id}` };
 }
 
-/** Non-streamed cut: headers and half a body, then the socket is destroyed. */
-async function cutMessage(ctx: Ctx): Promise<void> {
-  ctx.res.writeHead(200, { 'content-type': 'application/json' });
-  ctx.res.write('{"id":"msg_fake","type":"message","content":[{"type":"text","text":"Hel');
-  if (await wait(20, ctx)) ctx.res.socket?.destroy();
+function sendMessage(ctx: Ctx, body: object): void {
+  ctx.res.writeHead(200, messageHeaders(ctx));
+  ctx.res.end(JSON.stringify(body));
 }
 
 // ---- streams ------------------------------------------------------------------------------------
@@ -243,16 +272,21 @@ function endStream(ctx: Ctx, stopReason: string, outputTokens: number): void {
   ctx.res.end();
 }
 
-async function streamText(ctx: Ctx, b: TextBehaviour, intervalMs = 0): Promise<void> {
-  const usage = usageOf(b, pieces(b.text).length);
+/** A text stream; `pacing` says how long to wait before each text delta (and before the end). */
+async function streamText(ctx: Ctx, b: TextBehaviour, pacing: Pacing = AT_ONCE): Promise<void> {
+  const texts = pieces(b.text);
+  const usage = usageOf(b, texts.length);
   startStream(ctx, usage);
   event(ctx, 'content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   event(ctx, 'ping');
-  for (const [i, text] of pieces(b.text).entries()) {
-    if (i > 0 && intervalMs > 0 && !(await wait(intervalMs, ctx))) return;
+  for (const [i, text] of texts.entries()) {
+    const ms = pacing(i, texts.length);
+    if (ms > 0 && !(await wait(ms, ctx))) return;
     if (ctx.isClosed()) return;
     event(ctx, 'content_block_delta', { index: 0, delta: { type: 'text_delta', text } });
   }
+  const ms = pacing(texts.length, texts.length);
+  if (ms > 0 && !(await wait(ms, ctx))) return;
   event(ctx, 'content_block_stop', { index: 0 });
   endStream(ctx, b.finish === 'length' ? 'max_tokens' : 'end_turn', usage.output);
 }
@@ -287,7 +321,7 @@ async function streamBroken(ctx: Ctx, afterChunks: number, overloadMessage?: str
   }
   if (overloadMessage === undefined) {
     // let the events reach the client before the connection dies
-    if (await wait(20, ctx)) ctx.res.socket?.destroy();
+    if (await wait(20, ctx)) killConnection(ctx.res);
     return;
   }
   writeSse(

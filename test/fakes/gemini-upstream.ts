@@ -1,11 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import {
+  adaptToStream,
+  AT_ONCE,
+  between,
   DEFAULT_BEHAVIOUR,
+  DEFAULT_TEXT,
+  killConnection,
+  pauseAfter,
   pieces,
+  sendTruncated,
   startFakeServer,
+  type BehaviourOf,
+  type ErrorBehaviour,
   type FakeBehaviour,
+  type FakeServerOptions,
   type FakeUpstream,
   type FakeUsage,
+  type Pacing,
   type RecordedRequest,
   waitUnlessClosed,
 } from './fake-upstream';
@@ -22,8 +33,14 @@ import {
  * when a model turn of the history has function calls without any signature.
  *
  * Deliberate differences: a wrong key gets 401 UNAUTHENTICATED (the real API answers 400
- * API_KEY_INVALID), and an `error` behaviour's `retry-after` header is moved into a RetryInfo detail
- * of the body, where Gemini puts it.
+ * API_KEY_INVALID), and an `error` behaviour's numeric `retry-after` header (seconds) is moved into
+ * a RetryInfo detail of the body, where Gemini puts it; an HTTP-date `retry-after` and the ms headers
+ * are sent as given. `retryDelay` ("27s") is rendered as the RetryInfo detail itself (and wins).
+ *
+ * Faults: `reset` is a TCP RST before any byte; `truncated` (and a non-stream `cut`) sends half of
+ * the GenerateContentResponse JSON; `stall_mid` pauses after `afterChunks` events; 503 is
+ * UNAVAILABLE "The service is currently unavailable.", and a mix's `overloaded` is the 503 "The
+ * model is overloaded." body; a mix's `rate_limited` hints with RetryInfo.
  */
 export const GEMINI_TEST_KEY = 'test-key';
 
@@ -36,8 +53,18 @@ export function startFakeGeminiUpstream(): Promise<FakeUpstream> {
     void closed.then(() => (state.closed = true));
     const ctx: Ctx = { ...call, res, closed, state, responseId: `fake-gemini-${++responses}` };
     await run(ctx, behaviour);
-  });
+  }, FAULT_PROFILE);
 }
+
+const OVERLOADED_MESSAGE = 'The model is overloaded. Please try again later.';
+
+/** a mix's `overloaded` is the 503 overloaded body; its `rate_limited` waits are RetryInfo details */
+const FAULT_PROFILE: FakeServerOptions = {
+  faultProfile: {
+    overloaded: { type: 'error', status: 503, message: OVERLOADED_MESSAGE },
+    rateLimitHint: (ms) => ({ kind: 'gemini-retry-delay', seconds: ms / 1000 }),
+  },
+};
 
 interface Call {
   model: string;
@@ -105,54 +132,71 @@ function validateBody(body: unknown, model: string): string | undefined {
 const signs = (model: string) => Number(/gemini-(\d+)/.exec(model)?.[1] ?? 0) >= 3;
 
 async function run(ctx: Ctx, behaviour: FakeBehaviour): Promise<void> {
-  switch (behaviour.type) {
+  const b = adaptToStream(behaviour, ctx.stream);
+  switch (b.type) {
     case 'text':
-      return sendText(ctx, pieces(behaviour.text), 0, behaviour.usage, behaviour.finish);
+      return sendText(ctx, pieces(b.text), AT_ONCE, b.usage, b.finish);
     case 'slow':
-      return sendText(ctx, pieces(behaviour.text), behaviour.intervalMs);
+      return sendText(ctx, pieces(b.text), between(b.intervalMs));
+    case 'stall_mid': // streams only (adaptToStream)
+      return sendText(
+        ctx,
+        pieces(DEFAULT_TEXT.text),
+        pauseAfter(b.afterChunks, b.ms),
+        DEFAULT_TEXT.usage,
+      );
     case 'tool_call':
-      return sendToolCall(ctx, behaviour);
+      return sendToolCall(ctx, b);
     case 'error':
-      return sendBehaviourError(ctx.res, behaviour);
-    case 'cut':
-      return sendCut(ctx, behaviour.afterChunks);
+      return sendBehaviourError(ctx.res, b);
+    case 'cut': // streams only (adaptToStream)
+      return sendCut(ctx, b.afterChunks);
+    case 'truncated': {
+      // non-stream only (adaptToStream)
+      const body = answer(ctx, [{ text: DEFAULT_TEXT.text }], 'STOP', DEFAULT_TEXT.usage);
+      return sendTruncated(ctx.res, ctx.closed, JSON_HEADERS, JSON.stringify(body, null, 2));
+    }
+    case 'reset':
+      return killConnection(ctx.res, 'reset');
     case 'stream_error':
-      return sendStreamError(ctx, behaviour.afterChunks, behaviour.message);
+      return sendStreamError(ctx, b.afterChunks, b.message);
     case 'stall':
-      await waitUnlessClosed(behaviour.ms, ctx.closed);
-      if (!ctx.state.closed) await run(ctx, behaviour.then ?? DEFAULT_BEHAVIOUR);
+      await waitUnlessClosed(b.ms, ctx.closed);
+      if (!ctx.state.closed) await run(ctx, b.then ?? DEFAULT_BEHAVIOUR);
       return;
   }
 }
 
+/** Text; a stream waits `pacing` before each event (and before its end), non-stream the sum. */
 async function sendText(
   ctx: Ctx,
   texts: string[],
-  intervalMs: number,
+  pacing: Pacing,
   usage: FakeUsage = { input: 12, output: Math.max(1, texts.length) },
   finish: 'stop' | 'length' = 'stop',
 ): Promise<void> {
   const finishReason = finish === 'length' ? 'MAX_TOKENS' : 'STOP';
+  const count = texts.length;
   if (!ctx.stream) {
-    await waitUnlessClosed(intervalMs * texts.length, ctx.closed);
+    let total = 0;
+    for (let i = 0; i <= count; i++) total += pacing(i, count);
+    await waitUnlessClosed(total, ctx.closed);
     if (ctx.state.closed) return;
     return sendJson(ctx.res, 200, answer(ctx, [{ text: texts.join('') }], finishReason, usage));
   }
   startSse(ctx.res);
   for (const [i, text] of texts.entries()) {
-    if (i > 0) await waitUnlessClosed(intervalMs, ctx.closed);
+    await waitUnlessClosed(pacing(i, count), ctx.closed);
     if (ctx.state.closed) return;
-    const last = i === texts.length - 1;
+    const last = i === count - 1;
     sse(ctx.res, answer(ctx, [{ text }], last ? finishReason : undefined, usage, !last));
   }
-  if (texts.length === 0) sse(ctx.res, answer(ctx, [{ text: '' }], finishReason, usage));
-  ctx.res.end();
+  if (count === 0) sse(ctx.res, answer(ctx, [{ text: '' }], finishReason, usage));
+  await waitUnlessClosed(pacing(count, count), ctx.closed);
+  if (!ctx.state.closed) ctx.res.end();
 }
 
-async function sendToolCall(
-  ctx: Ctx,
-  behaviour: Extract<FakeBehaviour, { type: 'tool_call' }>,
-): Promise<void> {
+async function sendToolCall(ctx: Ctx, behaviour: BehaviourOf<'tool_call'>): Promise<void> {
   const part: Json = {
     functionCall: {
       ...(behaviour.id && { id: behaviour.id }),
@@ -169,17 +213,11 @@ async function sendToolCall(
   ctx.res.end();
 }
 
+/** A stream whose socket dies after `afterChunks` events. */
 async function sendCut(ctx: Ctx, afterChunks: number): Promise<void> {
-  if (!ctx.stream) {
-    ctx.res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
-    ctx.res.write('{"candidates": [{"content": {"parts": [{"text": "Hel');
-    ctx.res.destroy();
-    return;
-  }
   startSse(ctx.res);
   for (let i = 0; i < afterChunks; i++) sse(ctx.res, answer(ctx, [{ text: `piece${i} ` }]));
-  await waitUnlessClosed(20, ctx.closed);
-  ctx.res.destroy();
+  if (await waitUnlessClosed(20, ctx.closed)) killConnection(ctx.res);
 }
 
 async function sendStreamError(ctx: Ctx, afterChunks: number, message?: string): Promise<void> {
@@ -239,7 +277,7 @@ const STATUS_NAMES: Record<number, string> = {
 const DEFAULT_MESSAGES: Record<number, string> = {
   429: 'You exceeded your current quota, please check your plan and billing details.',
   500: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
-  503: 'The model is overloaded. Please try again later.',
+  503: 'The service is currently unavailable.',
   504: 'Deadline expired before operation could complete.',
 };
 
@@ -254,11 +292,13 @@ function errorBody(status: number, message: string, details?: Json[]): Json {
   };
 }
 
-function sendBehaviourError(
-  res: ServerResponse,
-  behaviour: Extract<FakeBehaviour, { type: 'error' }>,
-): void {
-  const { 'retry-after': retryAfter, ...headers } = behaviour.headers ?? {};
+function sendBehaviourError(res: ServerResponse, behaviour: ErrorBehaviour): void {
+  const given = behaviour.headers ?? {};
+  // a numeric retry-after moves into the body, as RetryInfo (an HTTP date stays a header)
+  const numeric = /^\d+(\.\d+)?$/.test(given['retry-after']?.trim() ?? '');
+  const { 'retry-after': retryAfter, ...rest } = given;
+  const headers = numeric ? rest : given;
+  const retryDelay = behaviour.retryDelay ?? (numeric ? `${retryAfter}s` : undefined);
   if (behaviour.body !== undefined) {
     return sendJson(res, behaviour.status, behaviour.body, behaviour.headers);
   }
@@ -279,11 +319,8 @@ function sendBehaviourError(
       ],
     });
   }
-  if (retryAfter !== undefined) {
-    details.push({
-      '@type': 'type.googleapis.com/google.rpc.RetryInfo',
-      retryDelay: `${retryAfter}s`,
-    });
+  if (retryDelay !== undefined) {
+    details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay });
   }
   sendJson(
     res,
@@ -297,6 +334,8 @@ function sendError(res: ServerResponse, status: number, message: string, details
   sendJson(res, status, errorBody(status, message, details));
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
+
 function sendJson(
   res: ServerResponse,
   status: number,
@@ -304,7 +343,7 @@ function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers });
   res.end(text);
 }
 

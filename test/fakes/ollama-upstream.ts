@@ -1,11 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import {
+  adaptToStream,
+  AT_ONCE,
+  between,
   DEFAULT_BEHAVIOUR,
+  DEFAULT_TEXT,
+  killConnection,
+  pauseAfter,
   pieces,
+  sendTruncated,
   startFakeServer,
+  type BehaviourOf,
   type FakeBehaviour,
   type FakeUpstream,
   type FakeUsage,
+  type Pacing,
   type RecordedRequest,
   waitUnlessClosed,
 } from './fake-upstream';
@@ -20,6 +29,11 @@ import {
  * Ollama has no authentication: a request without an Authorization header is served; one with a
  * bearer token other than `test-key` gets 401, as an authenticating proxy in front of Ollama would.
  * FakeUsage.cached is ignored (Ollama reports no cache counts).
+ *
+ * Faults: `reset` is a TCP RST before any byte; `truncated` (and a non-stream `cut`) sends half of
+ * the response JSON; `stall_mid` pauses after `afterChunks` lines; errors are `{"error":"..."}`
+ * with the headers given (`retryDelay` is ignored); 503 (also a mix's `overloaded`) is Ollama's
+ * "server busy" body.
  */
 export const OLLAMA_TEST_KEY = 'test-key';
 
@@ -73,54 +87,77 @@ function route(request: RecordedRequest, res: ServerResponse): Call | undefined 
 }
 
 async function run(ctx: Ctx, behaviour: FakeBehaviour): Promise<void> {
-  switch (behaviour.type) {
+  const b = adaptToStream(behaviour, ctx.stream);
+  switch (b.type) {
     case 'text':
-      return sendText(ctx, pieces(behaviour.text), 0, behaviour.usage, behaviour.finish);
+      return sendText(ctx, pieces(b.text), AT_ONCE, b.usage, b.finish);
     case 'slow':
-      return sendText(ctx, pieces(behaviour.text), behaviour.intervalMs);
+      return sendText(ctx, pieces(b.text), between(b.intervalMs));
+    case 'stall_mid': // streams only (adaptToStream)
+      return sendText(
+        ctx,
+        pieces(DEFAULT_TEXT.text),
+        pauseAfter(b.afterChunks, b.ms),
+        DEFAULT_TEXT.usage,
+      );
     case 'tool_call':
-      return sendToolCall(ctx, behaviour);
+      return sendToolCall(ctx, b);
     case 'error':
       return sendJson(
         ctx.res,
-        behaviour.status,
-        behaviour.body ?? {
-          error: behaviour.message ?? defaultMessage(behaviour.status, ctx.model),
-        },
-        behaviour.headers,
+        b.status,
+        b.body ?? { error: b.message ?? defaultMessage(b.status, ctx.model) },
+        b.headers,
       );
-    case 'cut':
-      return sendCut(ctx, behaviour.afterChunks);
+    case 'cut': // streams only (adaptToStream)
+      return sendCut(ctx, b.afterChunks);
+    case 'truncated': // non-stream only (adaptToStream)
+      return sendTruncated(
+        ctx.res,
+        ctx.closed,
+        JSON_HEADERS,
+        JSON.stringify(wholeAnswer(ctx, DEFAULT_TEXT.text, 'stop', DEFAULT_TEXT.usage)),
+      );
+    case 'reset':
+      return killConnection(ctx.res, 'reset');
     case 'stream_error':
-      return sendStreamError(ctx, behaviour.afterChunks, behaviour.message);
+      return sendStreamError(ctx, b.afterChunks, b.message);
     case 'stall':
-      await waitUnlessClosed(behaviour.ms, ctx.closed);
-      if (!ctx.state.closed) await run(ctx, behaviour.then ?? DEFAULT_BEHAVIOUR);
+      await waitUnlessClosed(b.ms, ctx.closed);
+      if (!ctx.state.closed) await run(ctx, b.then ?? DEFAULT_BEHAVIOUR);
       return;
   }
 }
 
+/** The non-stream answer: one object with the whole message and the last line's fields. */
+function wholeAnswer(ctx: Ctx, content: string, finish: 'stop' | 'length', usage: FakeUsage): Json {
+  return { ...line(ctx, { role: 'assistant', content }, true), ...done(finish, usage) };
+}
+
+/** Text; a stream waits `pacing` before each line (and before the done line), non-stream the sum. */
 async function sendText(
   ctx: Ctx,
   texts: string[],
-  intervalMs: number,
+  pacing: Pacing,
   usage: FakeUsage = { input: 12, output: Math.max(1, texts.length) },
   finish: 'stop' | 'length' = 'stop',
 ): Promise<void> {
+  const count = texts.length;
   if (!ctx.stream) {
-    await waitUnlessClosed(intervalMs * texts.length, ctx.closed);
+    let total = 0;
+    for (let i = 0; i <= count; i++) total += pacing(i, count);
+    await waitUnlessClosed(total, ctx.closed);
     if (ctx.state.closed) return;
-    return sendJson(ctx.res, 200, {
-      ...line(ctx, { role: 'assistant', content: texts.join('') }, true),
-      ...done(finish, usage),
-    });
+    return sendJson(ctx.res, 200, wholeAnswer(ctx, texts.join(''), finish, usage));
   }
   startNdjson(ctx.res);
   for (const [i, text] of texts.entries()) {
-    if (i > 0) await waitUnlessClosed(intervalMs, ctx.closed);
+    await waitUnlessClosed(pacing(i, count), ctx.closed);
     if (ctx.state.closed) return;
     write(ctx.res, line(ctx, { role: 'assistant', content: text }, false));
   }
+  await waitUnlessClosed(pacing(count, count), ctx.closed);
+  if (ctx.state.closed) return;
   write(ctx.res, {
     ...line(ctx, { role: 'assistant', content: '' }, true),
     ...done(finish, usage),
@@ -128,10 +165,7 @@ async function sendText(
   ctx.res.end();
 }
 
-async function sendToolCall(
-  ctx: Ctx,
-  behaviour: Extract<FakeBehaviour, { type: 'tool_call' }>,
-): Promise<void> {
+async function sendToolCall(ctx: Ctx, behaviour: BehaviourOf<'tool_call'>): Promise<void> {
   const message = {
     role: 'assistant',
     content: '',
@@ -155,19 +189,13 @@ async function sendToolCall(
   ctx.res.end();
 }
 
+/** A stream whose socket dies after `afterChunks` lines. */
 async function sendCut(ctx: Ctx, afterChunks: number): Promise<void> {
-  if (!ctx.stream) {
-    ctx.res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-    ctx.res.write('{"model":"');
-    ctx.res.destroy();
-    return;
-  }
   startNdjson(ctx.res);
   for (let i = 0; i < afterChunks; i++) {
     write(ctx.res, line(ctx, { role: 'assistant', content: `piece${i} ` }, false));
   }
-  await waitUnlessClosed(20, ctx.closed);
-  ctx.res.destroy();
+  if (await waitUnlessClosed(20, ctx.closed)) killConnection(ctx.res);
 }
 
 async function sendStreamError(ctx: Ctx, afterChunks: number, message?: string): Promise<void> {
@@ -204,6 +232,8 @@ function defaultMessage(status: number, model: string): string {
   return 'an error was encountered while running the model';
 }
 
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
 function sendJson(
   res: ServerResponse,
   status: number,
@@ -211,7 +241,7 @@ function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers });
   res.end(text);
 }
 

@@ -1,14 +1,21 @@
 import type { ServerResponse } from 'node:http';
 import {
+  adaptToStream,
   DEFAULT_BEHAVIOUR,
+  DEFAULT_TEXT,
+  killConnection,
+  pauseAfter,
   pieces,
+  sendTruncated,
   sleep,
   startFakeServer,
   waitUnlessClosed,
   writeSse,
+  type ErrorBehaviour,
   type FakeBehaviour,
   type FakeUpstream,
   type FakeUsage,
+  type Pacing,
   type RecordedRequest,
 } from './fake-upstream';
 
@@ -18,6 +25,12 @@ import {
  * - Azure OpenAI: `POST /openai/deployments/{deployment}/chat/completions?api-version=...` with
  *   `api-key: test-key` (base URL `${url}`), whose bodies carry Azure's content-filter annotations,
  * and, with `apiKey: null`, an OpenAI-compatible server without auth.
+ *
+ * Faults: `reset` is a TCP RST before any byte; `truncated` (and a non-stream `cut`) sends half of
+ * the chat.completion JSON; `stall_mid` pauses after `afterChunks` content chunks (the role chunk
+ * does not count); errors use `{"error":{message,type,param,code}}` (Azure: `{"error":{code,
+ * message}}`), default messages name no retry wait, so a 429 carries only the hint headers a test
+ * gives (`retryDelay` is ignored); a mix's `overloaded` is a 503 "engine is currently overloaded".
  */
 export interface FakeOpenAiOptions {
   /** the key clients must send; null accepts any request (OpenAI-compatible servers) */
@@ -145,38 +158,44 @@ async function serve(
   res: ServerResponse,
   closed: Promise<void>,
 ): Promise<void> {
-  switch (behaviour.type) {
+  const b = adaptToStream(behaviour, ex.stream);
+  switch (b.type) {
     case 'stall':
-      if (await waitUnlessClosed(behaviour.ms, closed)) {
-        await serve(ex, id, behaviour.then ?? DEFAULT_BEHAVIOUR, res, closed);
+      if (await waitUnlessClosed(b.ms, closed)) {
+        await serve(ex, id, b.then ?? DEFAULT_BEHAVIOUR, res, closed);
       }
       return;
-    case 'error':
-      sendJson(
+    case 'reset':
+      killConnection(res, 'reset');
+      return;
+    case 'truncated':
+      await sendTruncated(
         res,
-        behaviour.status,
-        behaviour.body ?? statusError(ex.flavour, behaviour),
-        behaviour.headers,
+        closed,
+        JSON_HEADERS,
+        JSON.stringify(completion(ex, id, DEFAULT_TEXT)),
       );
       return;
-    case 'cut':
-      if (!ex.stream) {
-        res.destroy();
-        return;
-      }
+    case 'stall_mid':
+      await streamPaced(ex, id, DEFAULT_TEXT.text, pauseAfter(b.afterChunks, b.ms), res, closed);
+      return;
+    case 'error':
+      sendJson(res, b.status, b.body ?? statusError(ex.flavour, b), b.headers);
+      return;
+    case 'cut': // streams only (adaptToStream)
       startStream(ex, res);
       for (const chunk of textChunks(ex, id, 'The answer is being cut off right here now.').slice(
         0,
-        behaviour.afterChunks + 1,
+        b.afterChunks + 1,
       )) {
         writeSse(res, chunk);
       }
       await sleep(10);
-      res.destroy();
+      killConnection(res);
       return;
     case 'stream_error': {
       const message =
-        behaviour.message ?? 'The server had an error processing your request. Sorry about that!';
+        b.message ?? 'The server had an error processing your request. Sorry about that!';
       if (!ex.stream) {
         sendJson(res, 500, statusError(ex.flavour, { type: 'error', status: 500, message }));
         return;
@@ -184,7 +203,7 @@ async function serve(
       startStream(ex, res);
       for (const chunk of textChunks(ex, id, 'Partial answer before the upstream failed.').slice(
         0,
-        behaviour.afterChunks + 1,
+        b.afterChunks + 1,
       )) {
         writeSse(res, chunk);
       }
@@ -194,29 +213,30 @@ async function serve(
     }
     case 'slow':
       if (!ex.stream) {
-        await sleep(behaviour.intervalMs);
-        sendJson(res, 200, completion(ex, id, { type: 'text', text: behaviour.text }));
+        await sleep(b.intervalMs);
+        sendJson(res, 200, completion(ex, id, { type: 'text', text: b.text }));
         return;
       }
-      await streamSlowly(ex, id, behaviour.text, behaviour.intervalMs, res, closed);
+      await streamPaced(ex, id, b.text, () => b.intervalMs, res, closed);
       return;
     case 'text':
     case 'tool_call':
       if (!ex.stream) {
-        sendJson(res, 200, completion(ex, id, behaviour));
+        sendJson(res, 200, completion(ex, id, b));
         return;
       }
       startStream(ex, res);
-      for (const chunk of behaviour.type === 'text'
-        ? textChunks(ex, id, behaviour.text, behaviour.finish ?? 'stop')
-        : toolCallChunks(ex, id, behaviour)) {
+      for (const chunk of b.type === 'text'
+        ? textChunks(ex, id, b.text, b.finish ?? 'stop')
+        : toolCallChunks(ex, id, b)) {
         writeSse(res, chunk);
       }
-      finishStream(ex, id, res, behaviour.usage ?? DEFAULT_USAGE);
+      finishStream(ex, id, res, b.usage ?? DEFAULT_USAGE);
   }
 }
 
 const DEFAULT_USAGE: FakeUsage = { input: 12, output: 6 };
+const JSON_HEADERS = { 'content-type': 'application/json', 'x-request-id': 'req_fake' };
 
 function sendJson(
   res: ServerResponse,
@@ -224,11 +244,7 @@ function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ) {
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'x-request-id': 'req_fake',
-    ...headers,
-  });
+  res.writeHead(status, { ...JSON_HEADERS, ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -248,23 +264,24 @@ function finishStream(ex: Exchange, id: string, res: ServerResponse, usage: Fake
   res.end();
 }
 
-async function streamSlowly(
+/** The role chunk, then the content chunks and the finish chunk, each after its `pacing` wait. */
+async function streamPaced(
   ex: Exchange,
   id: string,
   text: string,
-  intervalMs: number,
+  pacing: Pacing,
   res: ServerResponse,
   closed: Promise<void>,
 ): Promise<void> {
-  let gone = false;
-  void closed.then(() => (gone = true));
+  const [role, ...rest] = textChunks(ex, id, text);
+  const count = rest.length - 1; // content chunks; the last one of `rest` is the finish chunk
   startStream(ex, res);
-  for (const chunk of textChunks(ex, id, text)) {
-    if (gone) return;
+  writeSse(res, role);
+  for (const [index, chunk] of rest.entries()) {
+    if (!(await waitUnlessClosed(pacing(index, count), closed)) || res.destroyed) return;
     writeSse(res, chunk);
-    await sleep(intervalMs);
   }
-  if (!gone) finishStream(ex, id, res, DEFAULT_USAGE);
+  finishStream(ex, id, res, DEFAULT_USAGE);
 }
 
 // ---- wire bodies -------------------------------------------------------------------------------
@@ -273,16 +290,22 @@ function openAiError(message: string, type: string, code: string | null) {
   return { error: { message, type, param: null, code } };
 }
 
-function statusError(flavour: Flavour, behaviour: Extract<FakeBehaviour, { type: 'error' }>) {
-  const message = behaviour.message ?? defaultMessage(behaviour.status);
+function statusError(flavour: Flavour, behaviour: ErrorBehaviour) {
+  const message = behaviour.message ?? defaultMessage(flavour, behaviour.status);
   if (flavour === 'azure') return { error: { code: String(behaviour.status), message } };
   if (behaviour.status === 429) return openAiError(message, 'requests', 'rate_limit_exceeded');
   if (behaviour.status >= 500) return openAiError(message, 'server_error', null);
   return openAiError(message, 'invalid_request_error', null);
 }
 
-function defaultMessage(status: number): string {
-  if (status === 429) return 'Rate limit reached for requests. Please try again in 1s.';
+/** The real messages, without the "Please try again in ..." a real 429 adds (a hint of its own). */
+function defaultMessage(flavour: Flavour, status: number): string {
+  if (status === 429 && flavour === 'azure') {
+    return 'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current AIServices S0 pricing tier. Please contact Azure support service if you would like to further increase the default rate limit.';
+  }
+  if (status === 429) {
+    return 'Rate limit reached for gpt-4o-mini in organization org-fake on requests per min (RPM): Limit 500, Used 500, Requested 1. Visit https://platform.openai.com/account/rate-limits to learn more.';
+  }
   if (status === 503) return 'The engine is currently overloaded, please try again later';
   if (status >= 500)
     return 'The server had an error while processing your request. Sorry about that!';
