@@ -5,6 +5,22 @@ export interface TenantRef {
   keyId?: string;
 }
 
+/** One upstream attempt of a request, as the gateway saw it. */
+export interface AttemptRecord {
+  deployment: string;
+  provider: string;
+  /** first try, retry on the same target, fallback to the next, or a hedge beside another attempt */
+  kind: 'first' | 'retry' | 'fallback' | 'hedge';
+  /** answered; failed; cancelled with the request; or aborted because another attempt won */
+  outcome: 'ok' | 'failed' | 'cancelled' | 'lost';
+  /** the error code of a failed attempt */
+  code?: string;
+  /** milliseconds from its start to its end */
+  ms: number;
+  /** what the upstream reported it used, when it said */
+  usage?: Usage;
+}
+
 /** What happened while serving a request; filled in by the gateway, read for headers and logs. */
 export interface ResponseMeta {
   route?: string;
@@ -12,6 +28,12 @@ export interface ResponseMeta {
   provider?: string;
   /** upstream attempts made (1 when the first one answered) */
   attempts: number;
+  /** each attempt, in start order (hedges overlap the attempt they hedge) */
+  attemptLog?: AttemptRecord[];
+  /** the answer came from a target after the route's first */
+  fallback?: boolean;
+  /** a hedge was started */
+  hedged?: boolean;
   /** milliseconds spent waiting on upstreams */
   upstreamMs: number;
   /** milliseconds from request start to the first streamed content */

@@ -1,5 +1,6 @@
 import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { LlmClient } from '@app/core';
+import { ResilienceRegistry } from '@app/resilience';
 import type { ProviderConfig } from '@app/providers/provider-config';
 import { GatewayClient } from './client/gateway-client';
 import type { GatewayConfig } from './config';
@@ -21,7 +22,19 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
     }))
     .build();
 
-/** Provides the config, the router and the GatewayClient as the app's LlmClient. */
+/** The process-wide breakers, retry budgets and bulkheads of the configured deployments. */
+export function createResilienceRegistry(config: GatewayConfig): ResilienceRegistry {
+  return new ResilienceRegistry({
+    deployments: config.deployments,
+    providers: config.providers,
+    retryBudget: config.resilience.retryBudget,
+  });
+}
+
+/**
+ * Provides the config, the router, the resilience state and the GatewayClient as the app's
+ * LlmClient.
+ */
 @Module({
   providers: [
     {
@@ -35,15 +48,21 @@ const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN } =
       inject: [GATEWAY_CONFIG],
     },
     {
+      provide: ResilienceRegistry,
+      useFactory: (config: GatewayConfig) => createResilienceRegistry(config),
+      inject: [GATEWAY_CONFIG],
+    },
+    {
       provide: LlmClient,
-      useFactory: (options: GatewayModuleOptions, router: Router) =>
+      useFactory: (options: GatewayModuleOptions, router: Router, resilience: ResilienceRegistry) =>
         new GatewayClient(
           router,
           new Map(options.config.providers.map((p) => [p.name, options.createProviderClient(p)])),
+          resilience,
         ),
-      inject: [MODULE_OPTIONS_TOKEN, Router],
+      inject: [MODULE_OPTIONS_TOKEN, Router, ResilienceRegistry],
     },
   ],
-  exports: [GATEWAY_CONFIG, Router, LlmClient],
+  exports: [GATEWAY_CONFIG, Router, ResilienceRegistry, LlmClient],
 })
 export class GatewayModule extends ConfigurableModuleClass {}

@@ -1,4 +1,3 @@
-export * from './client/attempt-plan';
 export * from './client/gateway-client';
 export * from './config';
 export * from './gateway.module';

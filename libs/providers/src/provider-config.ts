@@ -64,6 +64,10 @@ export interface ProviderConfig {
   region?: string;
   /** most in-flight requests to this provider (also the keep-alive socket pool size) */
   maxConcurrent: number;
+  /** requests that may wait for a free slot when `maxConcurrent` are in flight (the gateway's bulkhead) */
+  maxQueue: number;
+  /** longest wait in that queue before the request is refused with 503 */
+  queueTimeoutMs: number;
   timeouts: ProviderTimeouts;
   /** extra headers sent on every upstream request (e.g. OpenAI-Organization) */
   headers: Record<string, string>;

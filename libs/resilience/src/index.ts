@@ -6,3 +6,5 @@ export * from './clock';
 export * from './latency-tracker';
 export * from './retry-budget';
 export * from './sliding-window';
+export * from './attempt-plan';
+export * from './resilience-registry';

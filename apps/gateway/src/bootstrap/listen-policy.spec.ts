@@ -1,4 +1,9 @@
-import { DEFAULT_SERVER, type GatewayConfig } from '@app/gateway';
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_SERVER,
+  type GatewayConfig,
+} from '@app/gateway';
 import { decideListen, isLoopback } from './listen-policy';
 
 const KEY = { id: 'ci', sha256: 'a'.repeat(64) };
@@ -14,6 +19,7 @@ function config(
     providers: [],
     deployments: [],
     routes: [],
+    resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
     tenants: tenantKeys.map((count, i) => ({
       id: `t${i}`,
       apiKeys: Array.from({ length: count }, (_, k) => ({ ...KEY, id: `t${i}-k${k}` })),

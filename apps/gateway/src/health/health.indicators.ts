@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
+import { ResilienceRegistry } from '@app/resilience';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
 /** Health indicators: each returns up or down and never throws; none calls an upstream. */
@@ -10,6 +11,7 @@ export class GatewayHealthIndicators {
     private readonly indicators: HealthIndicatorService,
     private readonly lifecycle: LifecycleService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly resilience: ResilienceRegistry,
   ) {}
 
   config_() {
@@ -24,6 +26,20 @@ export class GatewayHealthIndicators {
     const check = this.indicators.check('serving');
     const details = { inFlight: this.lifecycle.inFlightCount };
     return this.lifecycle.draining ? check.down({ ...details, draining: true }) : check.up(details);
+  }
+
+  /**
+   * Circuit breakers and provider queues, for operators. Always up: an open breaker is the
+   * upstream's problem, and taking every replica out of service for it would turn a degraded
+   * route into an outage.
+   */
+  upstreams() {
+    const { breakers, bulkheads } = this.resilience.snapshot();
+    return this.indicators.check('upstreams').up({
+      openBreakers: breakers.filter((breaker) => breaker.state !== 'closed').length,
+      breakers,
+      bulkheads,
+    });
   }
 
   started() {

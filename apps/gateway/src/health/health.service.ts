@@ -24,7 +24,11 @@ export class HealthService {
   }
 
   ready(): Promise<ProbeResult> {
-    return this.run([() => this.indicators.config_(), () => this.indicators.serving()]);
+    return this.run([
+      () => this.indicators.config_(),
+      () => this.indicators.serving(),
+      () => this.indicators.upstreams(),
+    ]);
   }
 
   startup(): Promise<ProbeResult> {

@@ -20,7 +20,7 @@ describe('gatewayHeaders', () => {
     expect(gatewayHeaders(context)).toEqual({ 'x-gateway-route': 'chat' });
   });
 
-  it('names route, deployment, attempts and the overhead beside upstream time', () => {
+  it('names route, deployment, attempts, fallback and the overhead beside upstream time', () => {
     Object.assign(context.meta, {
       route: 'chat',
       deployment: 'gpt@openai',
@@ -31,7 +31,16 @@ describe('gatewayHeaders', () => {
       'x-gateway-route': 'chat',
       'x-gateway-deployment': 'gpt@openai',
       'x-gateway-attempts': '2',
+      'x-gateway-fallback': 'false',
       'x-gateway-overhead-ms': '80',
+    });
+  });
+
+  it('says when a fallback answered and when a hedge was started', () => {
+    Object.assign(context.meta, { attempts: 3, fallback: true, hedged: true });
+    expect(gatewayHeaders(context)).toMatchObject({
+      'x-gateway-fallback': 'true',
+      'x-gateway-hedged': 'true',
     });
   });
 
@@ -47,9 +56,9 @@ describe('gatewayHeaders', () => {
     expect(gatewayHeaders(context)['x-gateway-overhead-ms']).toBe('650');
   });
 
-  it('leaves the overhead out when asked (stream headers leave before the upstream is done)', () => {
-    Object.assign(context.meta, { route: 'chat', attempts: 1, upstreamMs: 100 });
-    expect(gatewayHeaders(context, { overhead: false })).toEqual({
+  it('leaves out what is not known yet when the stream headers leave', () => {
+    Object.assign(context.meta, { route: 'chat', attempts: 1, upstreamMs: 100, fallback: true });
+    expect(gatewayHeaders(context, { settled: false })).toEqual({
       'x-gateway-route': 'chat',
       'x-gateway-attempts': '1',
     });

@@ -7,11 +7,12 @@ export function overheadMs(context: RequestContext): number {
 
 /**
  * The x-gateway-* headers describing how a request was served. A stream's headers leave before
- * its upstream has finished, so they carry no overhead figure (the log line has it).
+ * its upstream has finished (`settled: false`), so they carry no overhead, fallback or hedge
+ * figures (the log line has them) and name the deployment of the attempt that opened the stream.
  */
 export function gatewayHeaders(
   context: RequestContext,
-  options: { overhead: boolean } = { overhead: true },
+  options: { settled: boolean } = { settled: true },
 ): Record<string, string> {
   const { meta } = context;
   const headers: Record<string, string> = {};
@@ -19,7 +20,11 @@ export function gatewayHeaders(
   if (meta.deployment) headers['x-gateway-deployment'] = meta.deployment;
   if (meta.attempts > 0) {
     headers['x-gateway-attempts'] = String(meta.attempts);
-    if (options.overhead) headers['x-gateway-overhead-ms'] = String(overheadMs(context));
+    if (options.settled) {
+      headers['x-gateway-fallback'] = meta.fallback ? 'true' : 'false';
+      if (meta.hedged) headers['x-gateway-hedged'] = 'true';
+      headers['x-gateway-overhead-ms'] = String(overheadMs(context));
+    }
   }
   return headers;
 }

@@ -3,6 +3,7 @@ import { createRequestContext, GatewayError, type RequestContext } from '@app/co
 import type { GatewayLogger } from '@app/observability';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
 import { gatewayHeaders, overheadMs } from './gateway-headers';
+import { callerDeadline } from './request-deadline';
 import type { GatewayRequestState } from './request-state';
 
 const PROBE_PREFIXES = ['/health/', '/metrics'];
@@ -53,6 +54,15 @@ export function installRequestHooks(
         .send(error.toJSON());
       return;
     }
+    try {
+      const deadline = callerDeadline(request.headers, context.startedAt);
+      if (deadline !== undefined) context.deadline = deadline;
+    } catch (error) {
+      const failure = error as GatewayError;
+      context.meta.errorCode = failure.code;
+      void reply.code(failure.status).send(failure.toJSON());
+      return;
+    }
     done();
   });
 
@@ -88,6 +98,8 @@ function logRequest(
     deployment: meta.deployment,
     provider: meta.provider,
     attempts: meta.attempts || undefined,
+    fallback: meta.fallback || undefined,
+    hedged: meta.hedged,
     inputTokens: meta.usage?.inputTokens,
     outputTokens: meta.usage?.outputTokens,
     cachedInputTokens: meta.usage?.cachedInputTokens,

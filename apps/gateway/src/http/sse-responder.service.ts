@@ -25,7 +25,7 @@ export class SseResponder {
       heartbeatMs,
       headers: () => ({
         ...(reply.getHeaders() as Record<string, string>),
-        ...gatewayHeaders(context, { overhead: false }),
+        ...gatewayHeaders(context, { settled: false }),
       }),
       renderError: (error) => {
         const rendered = render(error);

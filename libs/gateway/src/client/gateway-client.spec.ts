@@ -11,14 +11,17 @@ import {
   type LlmClient,
   type RequestContext,
 } from '@app/core';
-import { DEFAULT_SERVER } from '../config/config.defaults';
+import { DEFAULT_BREAKER, DEFAULT_RETRY_BUDGET, DEFAULT_SERVER } from '../config/config.defaults';
 import type { GatewayConfig, RetryConfig } from '../config/config.types';
+import { createResilienceRegistry } from '../gateway.module';
 import { Router } from '../routing/router';
 import { GatewayClient } from './gateway-client';
 
 /** A provider client that answers each call with the next scripted result. */
 class ScriptedProvider implements LlmClient {
   readonly requests: ChatRequest[] = [];
+  /** the signal each call was given (a hedged attempt gets its own) */
+  readonly signals: AbortSignal[] = [];
   private readonly completions: (() => Promise<ChatResponse>)[] = [];
   private readonly streams: Observable<ChatChunk>[] = [];
 
@@ -46,14 +49,16 @@ class ScriptedProvider implements LlmClient {
     return this;
   }
 
-  complete(request: ChatRequest): Promise<ChatResponse> {
+  complete(request: ChatRequest, context: RequestContext): Promise<ChatResponse> {
     this.requests.push(request);
+    this.signals.push(context.signal);
     const next = this.completions.shift();
     return next ? next() : Promise.reject(new Error(`${this.name}: unscripted complete`));
   }
 
-  stream(request: ChatRequest): Observable<ChatChunk> {
+  stream(request: ChatRequest, context: RequestContext): Observable<ChatChunk> {
     this.requests.push(request);
+    this.signals.push(context.signal);
     return this.streams.shift() ?? throwError(() => new Error(`${this.name}: unscripted stream`));
   }
 }
@@ -63,6 +68,8 @@ const retry: RetryConfig = {
   baseDelayMs: 0,
   maxDelayMs: 1000,
   honorRetryAfter: true,
+  maxRetryAfterMs: 30_000,
+  order: 'retry-first',
 };
 
 const config: GatewayConfig = {
@@ -71,10 +78,11 @@ const config: GatewayConfig = {
   auth: { allowAnonymous: true, apiKeys: [] },
   providers: [],
   deployments: [
-    { name: 'a@p1', provider: 'p1', model: 'model-a' },
-    { name: 'b@p2', provider: 'p2', model: 'model-b' },
+    { name: 'a@p1', provider: 'p1', model: 'model-a', breaker: DEFAULT_BREAKER },
+    { name: 'b@p2', provider: 'p2', model: 'model-b', breaker: DEFAULT_BREAKER },
   ],
   routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry }],
+  resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
   tenants: [],
 };
 
@@ -141,6 +149,7 @@ describe('GatewayClient', () => {
         ['p1', p1],
         ['p2', p2],
       ]),
+      createResilienceRegistry(config),
     );
     controller = new AbortController();
     context = createRequestContext({ requestId: 'req-1', signal: controller.signal });
@@ -509,6 +518,7 @@ describe('GatewayClient', () => {
         ['p1', p1],
         ['p2', throwing('p2')],
       ]),
+      createResilienceRegistry(chain),
     );
     const outcome = await new Promise<unknown>((resolve) => {
       client.stream(request, createRequestContext({ requestId: 'r' })).subscribe({
@@ -519,3 +529,236 @@ describe('GatewayClient', () => {
     expect(outcome).toBe(mappingError);
   });
 });
+
+describe('GatewayClient resilience', () => {
+  let p1: ScriptedProvider;
+  let p2: ScriptedProvider;
+  let context: RequestContext;
+
+  const build = (overrides: Partial<GatewayConfig>) => {
+    const merged: GatewayConfig = { ...config, ...overrides };
+    return new GatewayClient(
+      new Router(merged),
+      new Map<string, LlmClient>([
+        ['p1', p1],
+        ['p2', p2],
+      ]),
+      createResilienceRegistry(merged),
+      () => 0,
+    );
+  };
+  const hedgedRoute = (afterMs: number) => ({
+    routes: [
+      { name: 'chain', targets: ['a@p1', 'b@p2'], retry, hedge: { afterMs, minMs: 1, maxMs: 1 } },
+    ],
+  });
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_700_000_000_000 });
+    p1 = new ScriptedProvider('p1');
+    p2 = new ScriptedProvider('p2');
+    context = createRequestContext({ requestId: 'req-1', signal: new AbortController().signal });
+  });
+  afterEach(() => {
+    jest.clearAllTimers();
+    jest.useRealTimers();
+  });
+
+  it('logs every attempt and flags the fallback that answered', async () => {
+    p1.answers({ result: overloaded() }, { result: overloaded() });
+    p2.answers({ result: answer('model-b', 'ok') });
+    const result = build({}).complete(request, context);
+    await settle();
+    await result;
+    expect(context.meta.fallback).toBe(true);
+    expect(context.meta.attemptLog).toEqual([
+      expect.objectContaining({
+        deployment: 'a@p1',
+        kind: 'first',
+        outcome: 'failed',
+        code: 'upstream_overloaded',
+      }),
+      expect.objectContaining({ deployment: 'a@p1', kind: 'retry', outcome: 'failed' }),
+      expect.objectContaining({
+        deployment: 'b@p2',
+        kind: 'fallback',
+        outcome: 'ok',
+        usage: makeUsage(5, 1),
+      }),
+    ]);
+  });
+
+  it("shortens the deadline to the route timeout, never lengthens the caller's", async () => {
+    const client = build({
+      routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry, timeoutMs: 5000 }],
+    });
+    p1.answers({ result: answer('model-a', 'ok') }, { result: answer('model-a', 'ok') });
+    const open = createRequestContext({ requestId: 'a', startedAt: Date.now() });
+    await client.complete(request, open);
+    expect(open.deadline).toBe(open.startedAt + 5000);
+    const tight = createRequestContext({ requestId: 'b', startedAt: Date.now() });
+    tight.deadline = tight.startedAt + 1000;
+    await client.complete(request, tight);
+    expect(tight.deadline).toBe(tight.startedAt + 1000);
+  });
+
+  describe('hedging', () => {
+    it('starts the next target when the first has not answered in time; the first answer wins', async () => {
+      p1.answers({ result: answer('model-a', 'slow'), afterMs: 1000 });
+      p2.answers({ result: answer('model-b', 'fast'), afterMs: 50 });
+      const result = build(hedgedRoute(100)).complete(request, context);
+      await settle(99);
+      expect(p2.requests).toHaveLength(0);
+      await settle(1);
+      expect(p2.requests).toHaveLength(1);
+      await settle(50);
+      await expect(result).resolves.toMatchObject({ message: { content: 'fast' } });
+      // the loser is aborted upstream, and both attempts are logged
+      expect(p1.signals[0].aborted).toBe(true);
+      expect(p2.signals[0].aborted).toBe(false);
+      expect(context.meta).toMatchObject({
+        hedged: true,
+        fallback: true,
+        deployment: 'b@p2',
+        attempts: 2,
+      });
+      expect(context.meta.attemptLog?.map((a) => [a.kind, a.outcome])).toEqual([
+        ['first', 'lost'],
+        ['hedge', 'ok'],
+      ]);
+      expect(context.meta.upstreamMs).toBe(150);
+    });
+
+    it('starts no hedge when the first answers before the delay', async () => {
+      p1.answers({ result: answer('model-a', 'quick'), afterMs: 80 });
+      const result = build(hedgedRoute(100)).complete(request, context);
+      await settle(200);
+      await expect(result).resolves.toMatchObject({ message: { content: 'quick' } });
+      expect(p2.requests).toHaveLength(0);
+      expect(context.meta.hedged).toBeUndefined();
+    });
+
+    it('a failure before the hedge delay goes straight to a retry, without waiting', async () => {
+      p1.answers(
+        { result: overloaded(), afterMs: 10 },
+        { result: answer('model-a', 'again'), afterMs: 10 },
+      );
+      const result = build(hedgedRoute(100)).complete(request, context);
+      await settle(20);
+      await expect(result).resolves.toMatchObject({ message: { content: 'again' } });
+      expect(p2.requests).toHaveLength(0);
+    });
+
+    it('when the hedge fails, the first attempt still answers', async () => {
+      p1.answers({ result: answer('model-a', 'late but fine'), afterMs: 300 });
+      p2.answers({ result: overloaded(), afterMs: 10 });
+      const result = build(hedgedRoute(100)).complete(request, context);
+      await settle(300);
+      await expect(result).resolves.toMatchObject({ message: { content: 'late but fine' } });
+      expect(context.meta.fallback).toBe(false);
+    });
+
+    it('streams: the first attempt to send content wins, the other is unsubscribed', async () => {
+      let p1Torn = false;
+      p1.streamsWith(
+        new Observable<ChatChunk>(() => () => {
+          p1Torn = true;
+        }),
+      );
+      p2.streamsWith(emit({ delta: { content: 'hedged' } }, { finishReason: 'stop' }));
+      const recorded = record(build(hedgedRoute(100)).stream(request, context));
+      await settle(100);
+      expect(recorded.chunks).toEqual([
+        { delta: { role: 'assistant', content: '' } },
+        { delta: { content: 'hedged' } },
+        { finishReason: 'stop' },
+      ]);
+      expect(recorded.completed).toBe(true);
+      expect(p1Torn).toBe(true);
+      expect(context.meta).toMatchObject({ hedged: true, deployment: 'b@p2' });
+    });
+  });
+
+  describe('circuit breakers', () => {
+    const fragile = {
+      deployments: config.deployments.map((d) =>
+        d.name === 'a@p1'
+          ? { ...d, breaker: { ...d.breaker, consecutiveFailures: 2, coolDownMs: 1000 } }
+          : d,
+      ),
+      routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry: { ...retry, maxAttempts: 1 } }],
+    };
+
+    it('opens after the configured failures, skips the deployment, and closes after a good probe', async () => {
+      const client = build(fragile);
+      p1.answers({ result: overloaded() }, { result: overloaded() });
+      p2.answers(...Array.from({ length: 3 }, () => ({ result: answer('model-b', 'b') })));
+      for (let i = 0; i < 2; i += 1) {
+        const done = client.complete(request, createRequestContext({ requestId: `r${i}` }));
+        await settle();
+        await done;
+      }
+      expect(p1.requests).toHaveLength(2);
+      // open: the next request goes straight to b
+      const skipped = client.complete(request, createRequestContext({ requestId: 'r2' }));
+      await settle();
+      await skipped;
+      expect(p1.requests).toHaveLength(2);
+      expect(p2.requests).toHaveLength(3);
+      // after the cool-down one probe reaches a; its success closes the breaker
+      await settle(1000);
+      p1.answers({ result: answer('model-a', 'back') }, { result: answer('model-a', 'back') });
+      for (const id of ['probe', 'after']) {
+        const done = client.complete(request, createRequestContext({ requestId: id }));
+        await settle();
+        await expect(done).resolves.toMatchObject({ message: { content: 'back' } });
+      }
+      expect(p1.requests).toHaveLength(4);
+    });
+
+    it('caller errors and cancellations do not count against a deployment', async () => {
+      const client = build(fragile);
+      p1.answers(...Array.from({ length: 3 }, () => ({ result: badRequest() })));
+      for (let i = 0; i < 3; i += 1) {
+        const done = client.complete(request, createRequestContext({ requestId: `r${i}` }));
+        const assertion = expect(done).rejects.toMatchObject({ status: 400 });
+        await settle();
+        await assertion;
+      }
+      p1.answers({ result: answer('model-a', 'still closed') });
+      const done = client.complete(request, createRequestContext({ requestId: 'ok' }));
+      await settle();
+      await expect(done).resolves.toMatchObject({ message: { content: 'still closed' } });
+    });
+  });
+
+  it('a full provider queue moves the request to the next target with no wait', async () => {
+    const client = build({
+      providers: [{ ...providerEntry('p1'), maxConcurrent: 1, maxQueue: 0 }, providerEntry('p2')],
+    });
+    p1.answers({ result: answer('model-a', 'holding the slot'), afterMs: 500 });
+    p2.answers({ result: answer('model-b', 'overflow') });
+    const first = client.complete(request, createRequestContext({ requestId: 'one' }));
+    const second = client.complete(request, context);
+    await settle();
+    await expect(second).resolves.toMatchObject({ message: { content: 'overflow' } });
+    expect(context.meta.attemptLog?.[0]).toMatchObject({
+      deployment: 'a@p1',
+      code: 'provider_busy',
+    });
+    await settle(500);
+    await expect(first).resolves.toMatchObject({ message: { content: 'holding the slot' } });
+  });
+});
+
+function providerEntry(name: string): GatewayConfig['providers'][number] {
+  return {
+    name,
+    type: 'openai',
+    maxConcurrent: 8,
+    maxQueue: 8,
+    queueTimeoutMs: 1000,
+    timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 1000, totalMs: 1000 },
+    headers: {},
+  };
+}

@@ -4,7 +4,13 @@ import type {
   SimulatorFaults,
   SimulatorSettings,
 } from '@app/providers/provider-config';
-import type { RetryConfig, ServerConfig } from './config.types';
+import type {
+  BreakerConfig,
+  HedgeConfig,
+  RetryBudgetConfig,
+  RetryConfig,
+  ServerConfig,
+} from './config.types';
 
 /** The file read when GATEWAY_CONFIG is not set, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
@@ -21,9 +27,38 @@ export const DEFAULT_RETRY: Readonly<RetryConfig> = {
   baseDelayMs: 250,
   maxDelayMs: 8_000,
   honorRetryAfter: true,
+  maxRetryAfterMs: 30_000,
+  order: 'fallback-first',
+};
+
+/**
+ * Ten failures in a row: a deployment that is down trips it within its first few requests, one
+ * that fails a third of its requests at random almost never does (0.3^10, about 6 in a million);
+ * the failure rate (half of at least 20 calls in 30 s) catches the sick-but-not-dead one.
+ */
+export const DEFAULT_BREAKER: Readonly<BreakerConfig> = {
+  consecutiveFailures: 10,
+  failureRate: 0.5,
+  windowMs: 30_000,
+  minimumCalls: 20,
+  coolDownMs: 15_000,
+};
+
+export const DEFAULT_RETRY_BUDGET: Readonly<RetryBudgetConfig> = {
+  ratio: 0.2,
+  windowMs: 10_000,
+  minPerWindow: 10,
+};
+
+/** the clamp of percentile-based hedging; `afterMs` is used as given */
+export const DEFAULT_HEDGE: Readonly<Pick<HedgeConfig, 'minMs' | 'maxMs'>> = {
+  minMs: 50,
+  maxMs: 10_000,
 };
 
 export const DEFAULT_MAX_CONCURRENT = 256;
+export const DEFAULT_MAX_QUEUE = 512;
+export const DEFAULT_QUEUE_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_TIMEOUTS: Readonly<ProviderTimeouts> = {
   connectMs: 5_000,

@@ -13,6 +13,36 @@ export interface GatewayConfig {
   /** the model names callers use, in file order */
   routes: RouteConfig[];
   tenants: TenantConfig[];
+  /** defaults of the per-deployment circuit breakers and retry budgets */
+  resilience: ResilienceConfig;
+}
+
+export interface ResilienceConfig {
+  /** the breaker of every deployment that does not set its own */
+  breaker: BreakerConfig;
+  retryBudget: RetryBudgetConfig;
+}
+
+/** A deployment's circuit breaker: opens on either trigger, probes after the cool-down. */
+export interface BreakerConfig {
+  /** consecutive upstream failures that open it; 0 disables this trigger */
+  consecutiveFailures: number;
+  /** failure share (0..1) over `windowMs` that opens it; 0 disables this trigger */
+  failureRate: number;
+  windowMs: number;
+  /** fewest calls in the window before `failureRate` can open it */
+  minimumCalls: number;
+  /** how long it stays open before one probe is let through */
+  coolDownMs: number;
+}
+
+/** Retries and hedges to one deployment are capped at a share of its recent requests. */
+export interface RetryBudgetConfig {
+  /** retries + hedges allowed per request in the window (0.2 = 20%) */
+  ratio: number;
+  windowMs: number;
+  /** retries always allowed per window, so a quiet deployment can still retry */
+  minPerWindow: number;
 }
 
 export interface ServerConfig {
@@ -53,6 +83,8 @@ export interface DeploymentConfig {
   /** most output tokens the model produces */
   maxOutputTokens?: number;
   pricing?: PricingConfig;
+  /** this deployment's breaker: `resilience.breaker` with the deployment's own overrides */
+  breaker: BreakerConfig;
 }
 
 /** Prices in USD per million tokens. */
@@ -72,6 +104,22 @@ export interface RouteConfig {
   /** deployment names; the order is the fallback chain */
   targets: string[];
   retry: RetryConfig;
+  /** the whole request's deadline, ms; a caller's `x-gateway-timeout-ms` can only shorten it */
+  timeoutMs?: number;
+  /** start the next target too when the first has not answered in time */
+  hedge?: HedgeConfig;
+}
+
+/**
+ * Hedged requests (The Tail at Scale): after `afterMs`, or the deployment's recent latency at
+ * `percentile` (clamped to minMs..maxMs; `afterMs`-less hedging waits for enough samples), a
+ * second attempt starts on the next target (the same one when the route has one target).
+ */
+export interface HedgeConfig {
+  afterMs?: number;
+  percentile?: number;
+  minMs: number;
+  maxMs: number;
 }
 
 export interface RetryConfig {
@@ -83,6 +131,13 @@ export interface RetryConfig {
   maxDelayMs: number;
   /** wait as long as the upstream's retry hint says (capped by the request deadline) */
   honorRetryAfter: boolean;
+  /** a hint longer than this is not waited for: the next target is tried instead */
+  maxRetryAfterMs: number;
+  /**
+   * `fallback-first`: after a failure the next target goes at once, and retries come after every
+   * target was tried; `retry-first`: a target is retried up to maxAttempts before the next one
+   */
+  order: 'fallback-first' | 'retry-first';
 }
 
 export interface TenantConfig {

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_BREAKER,
   DEFAULT_RETRY,
+  DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER,
   DEFAULT_SIMULATOR,
   DEFAULT_TIMEOUTS,
@@ -31,6 +33,8 @@ describe('parseConfig: defaults', () => {
       name: 'local',
       type: 'simulator',
       maxConcurrent: 256,
+      maxQueue: 512,
+      queueTimeoutMs: 10_000,
       timeouts: DEFAULT_TIMEOUTS,
       headers: {},
       simulator: {
@@ -47,6 +51,11 @@ describe('parseConfig: defaults', () => {
       },
     });
     expect(config.routes).toEqual([{ name: 'default', targets: ['sim'], retry: DEFAULT_RETRY }]);
+    expect(config.resilience).toEqual({
+      breaker: DEFAULT_BREAKER,
+      retryBudget: DEFAULT_RETRY_BUDGET,
+    });
+    expect(config.deployments[0].breaker).toEqual(DEFAULT_BREAKER);
   });
 
   it('uses the default base URL of each type and the version defaults', () => {
@@ -160,5 +169,60 @@ deployments:
     expect(parseConfig(text, { PROJECT: 'proj_1' }).providers[0].headers).toEqual({
       'OpenAI-Project': 'proj_1',
     });
+  });
+});
+
+describe('parseConfig: resilience', () => {
+  const config = parseConfig(
+    `
+resilience:
+  breaker: { consecutiveFailures: 3, coolDownMs: 5000 }
+  retryBudget: { ratio: 0.1 }
+providers:
+  - { name: local, type: simulator, maxConcurrent: 8, maxQueue: 4, queueTimeoutMs: 250 }
+deployments:
+  - { name: a, provider: local, model: sim }
+  - { name: b, provider: local, model: sim, breaker: { failureRate: 0.25, minimumCalls: 5 } }
+routes:
+  fixed:
+    targets: [a, b]
+    timeoutMs: 20000
+    retry: { maxRetryAfterMs: 2000 }
+    hedge: { afterMs: 300 }
+  adaptive:
+    targets: [a]
+    hedge: { percentile: 95, maxMs: 2000 }
+`,
+    {},
+    'resilience.yaml',
+  );
+
+  it("merges breaker defaults: global block, then the deployment's own fields", () => {
+    expect(config.resilience.breaker).toEqual({
+      ...DEFAULT_BREAKER,
+      consecutiveFailures: 3,
+      coolDownMs: 5000,
+    });
+    expect(config.resilience.retryBudget).toEqual({ ...DEFAULT_RETRY_BUDGET, ratio: 0.1 });
+    expect(config.deployments[0].breaker).toEqual(config.resilience.breaker);
+    expect(config.deployments[1].breaker).toEqual({
+      ...config.resilience.breaker,
+      failureRate: 0.25,
+      minimumCalls: 5,
+    });
+  });
+
+  it('reads the bulkhead queue, the route deadline, the hint cap and both hedge forms', () => {
+    expect(config.providers[0]).toMatchObject({
+      maxConcurrent: 8,
+      maxQueue: 4,
+      queueTimeoutMs: 250,
+    });
+    const [fixed, adaptive] = config.routes;
+    expect(fixed.timeoutMs).toBe(20000);
+    expect(fixed.retry).toEqual({ ...DEFAULT_RETRY, maxRetryAfterMs: 2000 });
+    expect(fixed.hedge).toEqual({ afterMs: 300, minMs: 50, maxMs: 10_000 });
+    expect(adaptive.timeoutMs).toBeUndefined();
+    expect(adaptive.hedge).toEqual({ percentile: 95, minMs: 50, maxMs: 2000 });
   });
 });

@@ -3,11 +3,20 @@ import { KeyRegistry, readAuth, readTenants } from './read-auth';
 import type { ReadContext } from './read-context';
 import { readDeployments } from './read-deployments';
 import { readProviders } from './read-providers';
+import { readResilience } from './read-resilience';
 import { readRoutes } from './read-routes';
 import { readServer } from './read-server';
 import { ObjectReader } from './reader';
 
-const ROOT_FIELDS = ['server', 'auth', 'providers', 'deployments', 'routes', 'tenants'];
+const ROOT_FIELDS = [
+  'server',
+  'auth',
+  'resilience',
+  'providers',
+  'deployments',
+  'routes',
+  'tenants',
+];
 
 /**
  * Validates an interpolated configuration tree and fills in defaults. Problems are reported to
@@ -27,6 +36,7 @@ export function readGatewayConfig(
   const keys = new KeyRegistry();
   const server = readServer(root);
   const auth = readAuth(root, keys);
+  const resilience = readResilience(root);
   const { providers, names: providerNames } = readProviders(
     context,
     root.at('providers'),
@@ -38,9 +48,10 @@ export function readGatewayConfig(
     root.list('deployments', { nonEmpty: true }) ?? [],
     providers,
     providerNames,
+    resilience.breaker,
   );
   const routes = readRoutes(context, root.at('routes'), root.value('routes'), deploymentNames);
   const tenants = readTenants(root, keys);
   keys.check(context);
-  return { source, server, auth, providers, deployments, routes, tenants };
+  return { source, server, auth, providers, deployments, routes, tenants, resilience };
 }

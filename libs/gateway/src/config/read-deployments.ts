@@ -1,8 +1,9 @@
 import type { ProviderConfig } from '@app/providers/provider-config';
-import type { DeploymentConfig, PricingConfig } from './config.types';
+import type { BreakerConfig, DeploymentConfig, PricingConfig } from './config.types';
 import type { ConfigPath } from './config-path';
 import { ID_NAME, MODEL_NAME, checkUnique, type NamedAt } from './naming';
 import type { ReadContext } from './read-context';
+import { BREAKER_FIELDS, readBreaker } from './read-resilience';
 import { ObjectReader } from './reader';
 import { didYouMean } from './suggest';
 
@@ -14,6 +15,7 @@ const DEPLOYMENT_FIELDS = [
   'contextWindow',
   'maxOutputTokens',
   'pricing',
+  'breaker',
 ];
 const PRICING_FIELDS = ['inputPerMTok', 'cachedInputPerMTok', 'cacheWritePerMTok', 'outputPerMTok'];
 const PRICE = { min: 0 };
@@ -25,7 +27,8 @@ export interface DeploymentsResult {
 }
 
 /**
- * `deployments`: each names a defined provider; `region` defaults to the provider's.
+ * `deployments`: each names a defined provider; `region` defaults to the provider's, `breaker`
+ * fields to `resilience.breaker`.
  * `providerNames` holds every provider name given, so that a broken provider entry is reported
  * once, not again by each deployment on it.
  */
@@ -35,6 +38,7 @@ export function readDeployments(
   list: unknown[],
   providers: readonly ProviderConfig[],
   providerNames: ReadonlySet<string>,
+  breakerDefaults: BreakerConfig,
 ): DeploymentsResult {
   const deployments: DeploymentConfig[] = [];
   const named: NamedAt[] = [];
@@ -53,6 +57,7 @@ export function readDeployments(
       name: name ?? '',
       provider: provider ?? '',
       model: r.string('model', { required: true }) ?? '',
+      breaker: readBreaker(r.object('breaker', BREAKER_FIELDS), breakerDefaults),
     };
     const region =
       r.string('region', { pattern: ID_NAME }) ??

@@ -8,6 +8,8 @@ import {
   DEFAULT_AZURE_API_VERSION,
   DEFAULT_BASE_URLS,
   DEFAULT_MAX_CONCURRENT,
+  DEFAULT_MAX_QUEUE,
+  DEFAULT_QUEUE_TIMEOUT_MS,
 } from './config.defaults';
 import type { ConfigPath } from './config-path';
 import { ID_NAME, PROVIDER_NAME, checkUnique, type NamedAt } from './naming';
@@ -24,6 +26,8 @@ const PROVIDER_FIELDS = [
   'apiKey',
   'region',
   'maxConcurrent',
+  'maxQueue',
+  'queueTimeoutMs',
   'headers',
   'timeouts',
   'apiVersion',
@@ -91,6 +95,8 @@ function readProvider(
   const type = PROVIDER_TYPES.find((candidate) => candidate === typeText);
   const region = r.string('region', { pattern: ID_NAME });
   const maxConcurrent = r.integer('maxConcurrent', { positive: true }) ?? DEFAULT_MAX_CONCURRENT;
+  const maxQueue = r.integer('maxQueue', { min: 0 }) ?? DEFAULT_MAX_QUEUE;
+  const queueTimeoutMs = r.integer('queueTimeoutMs', { min: 0 }) ?? DEFAULT_QUEUE_TIMEOUT_MS;
   const timeouts = readTimeouts(r);
   if (type === undefined) return { name };
 
@@ -102,6 +108,8 @@ function readProvider(
     type,
     ...readConnection(r, type),
     maxConcurrent,
+    maxQueue,
+    queueTimeoutMs,
     timeouts,
     headers: {},
   };

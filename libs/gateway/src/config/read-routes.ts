@@ -1,12 +1,13 @@
-import { DEFAULT_RETRY } from './config.defaults';
-import type { RetryConfig, RouteConfig } from './config.types';
+import { DEFAULT_HEDGE, DEFAULT_RETRY } from './config.defaults';
+import type { HedgeConfig, RetryConfig, RouteConfig } from './config.types';
 import { type ConfigPath, formatPath } from './config-path';
 import { MODEL_NAME } from './naming';
 import type { ReadContext } from './read-context';
 import { ObjectReader, isMapping } from './reader';
 import { didYouMean } from './suggest';
 
-const ROUTE_FIELDS = ['description', 'targets', 'retry'];
+const ROUTE_FIELDS = ['description', 'targets', 'retry', 'timeoutMs', 'hedge'];
+const HEDGE_FIELDS = ['afterMs', 'percentile', 'minMs', 'maxMs'];
 const RETRY_FIELDS = Object.keys(DEFAULT_RETRY);
 
 /**
@@ -47,6 +48,10 @@ export function readRoutes(
     };
     const description = r.string('description');
     if (description !== undefined) route.description = description;
+    const timeoutMs = r.integer('timeoutMs', { positive: true });
+    if (timeoutMs !== undefined) route.timeoutMs = timeoutMs;
+    const hedge = readHedge(r.object('hedge', HEDGE_FIELDS));
+    if (hedge !== undefined) route.hedge = hedge;
     routes.push(route);
   }
   return routes;
@@ -86,9 +91,38 @@ function readRetry(r: ObjectReader | undefined): RetryConfig {
     baseDelayMs: r?.integer('baseDelayMs', { min: 0 }) ?? DEFAULT_RETRY.baseDelayMs,
     maxDelayMs: r?.integer('maxDelayMs', { min: 0 }) ?? DEFAULT_RETRY.maxDelayMs,
     honorRetryAfter: r?.boolean('honorRetryAfter') ?? DEFAULT_RETRY.honorRetryAfter,
+    maxRetryAfterMs: r?.integer('maxRetryAfterMs', { min: 0 }) ?? DEFAULT_RETRY.maxRetryAfterMs,
+    order: readOrder(r),
   };
   if (r !== undefined && retry.maxDelayMs < retry.baseDelayMs) {
     r.context.report(r.at('maxDelayMs'), `must be at least baseDelayMs (${retry.baseDelayMs})`);
   }
   return retry;
+}
+
+/** `hedge`: exactly one of `afterMs` (fixed) and `percentile` (of the deployment's recent latency). */
+function readHedge(r: ObjectReader | undefined): HedgeConfig | undefined {
+  if (r === undefined) return undefined;
+  const afterMs = r.integer('afterMs', { min: 1 });
+  const percentile = r.number('percentile', { min: 1, max: 99.9 });
+  const hedge: HedgeConfig = {
+    minMs: r.integer('minMs', { min: 1 }) ?? DEFAULT_HEDGE.minMs,
+    maxMs: r.integer('maxMs', { min: 1 }) ?? DEFAULT_HEDGE.maxMs,
+  };
+  if (afterMs !== undefined) hedge.afterMs = afterMs;
+  if (percentile !== undefined) hedge.percentile = percentile;
+  if (r.has('afterMs') === r.has('percentile')) {
+    r.context.report(r.path, 'needs exactly one of afterMs and percentile');
+  }
+  if (hedge.maxMs < hedge.minMs) {
+    r.context.report(r.at('maxMs'), `must be at least minMs (${hedge.minMs})`);
+  }
+  return hedge;
+}
+
+const RETRY_ORDERS = ['fallback-first', 'retry-first'] as const;
+
+function readOrder(r: ObjectReader | undefined): RetryConfig['order'] {
+  const text = r?.string('order', { oneOf: RETRY_ORDERS });
+  return RETRY_ORDERS.find((order) => order === text) ?? DEFAULT_RETRY.order;
 }

@@ -292,3 +292,46 @@ deployments:
     ]);
   });
 });
+
+describe('parseConfig: resilience errors', () => {
+  it('names each bad resilience field', () => {
+    const error = errorOf(`
+resilience:
+  breaker: { failureRate: 1.5, coolDown: 10 }
+  retryBudget: { ratio: -1 }
+providers:
+  - { name: local, type: simulator, maxQueue: -1 }
+deployments:
+  - { name: sim, provider: local, model: sim, breaker: { minimumCalls: 0 } }
+routes:
+  both:
+    targets: [sim]
+    timeoutMs: 0
+    hedge: { afterMs: 100, percentile: 90 }
+  neither:
+    targets: [sim]
+    hedge: { minMs: 500, maxMs: 100 }
+`);
+    expect(error.message).toContain(
+      'resilience.breaker.failureRate: must be a number between 0 and 1',
+    );
+    expect(error.message).toContain(
+      "resilience.breaker.coolDown: unknown field (did you mean 'coolDownMs'?)",
+    );
+    expect(error.message).toContain(
+      'resilience.retryBudget.ratio: must be a number between 0 and 1',
+    );
+    expect(error.message).toContain('providers[0].maxQueue: must be an integer of 0 or more');
+    expect(error.message).toContain(
+      'deployments[0].breaker.minimumCalls: must be an integer of at least 1',
+    );
+    expect(error.message).toContain('routes.both.timeoutMs: must be a positive integer');
+    expect(error.message).toContain(
+      'routes.both.hedge: needs exactly one of afterMs and percentile',
+    );
+    expect(error.message).toContain(
+      'routes.neither.hedge: needs exactly one of afterMs and percentile',
+    );
+    expect(error.message).toContain('routes.neither.hedge.maxMs: must be at least minMs (500)');
+  });
+});

@@ -1,5 +1,10 @@
 import { GatewayError } from '@app/core';
-import { DEFAULT_SERVER } from '../config/config.defaults';
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_RETRY,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_SERVER,
+} from '../config/config.defaults';
 import type { DeploymentConfig, GatewayConfig, RetryConfig } from '../config/config.types';
 import { Router } from './router';
 
@@ -8,12 +13,19 @@ const retry: RetryConfig = {
   baseDelayMs: 100,
   maxDelayMs: 2000,
   honorRetryAfter: false,
+  maxRetryAfterMs: 30_000,
+  order: 'retry-first',
 };
 
 const deployments: DeploymentConfig[] = [
-  { name: 'gpt@openai', provider: 'openai', model: 'gpt-4o-mini' },
-  { name: 'claude@anthropic', provider: 'anthropic', model: 'claude-haiku-4-5' },
-  { name: 'fast', provider: 'local', model: 'sim' },
+  { name: 'gpt@openai', provider: 'openai', model: 'gpt-4o-mini', breaker: DEFAULT_BREAKER },
+  {
+    name: 'claude@anthropic',
+    provider: 'anthropic',
+    model: 'claude-haiku-4-5',
+    breaker: DEFAULT_BREAKER,
+  },
+  { name: 'fast', provider: 'local', model: 'sim', breaker: DEFAULT_BREAKER },
 ];
 
 function config(allowDirectDeployments: boolean): GatewayConfig {
@@ -28,6 +40,7 @@ function config(allowDirectDeployments: boolean): GatewayConfig {
       // the config validator rejects this clash; should one get through, the route wins
       { name: 'fast', targets: ['claude@anthropic'], retry },
     ],
+    resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
     tenants: [],
   };
 }
@@ -61,7 +74,7 @@ describe('Router', () => {
         name: 'gpt@openai',
         kind: 'deployment',
         targets: [{ deployment: deployments[0] }],
-        retry: { maxAttempts: 2, baseDelayMs: 250, maxDelayMs: 8000, honorRetryAfter: true },
+        retry: DEFAULT_RETRY,
       });
     });
 

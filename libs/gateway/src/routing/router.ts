@@ -1,5 +1,12 @@
 import { GatewayError } from '@app/core';
-import type { DeploymentConfig, GatewayConfig, RouteConfig, RetryConfig } from '../config';
+import {
+  DEFAULT_RETRY,
+  type DeploymentConfig,
+  type GatewayConfig,
+  type HedgeConfig,
+  type RouteConfig,
+  type RetryConfig,
+} from '../config';
 
 /** One place a request can be sent: a deployment with the provider that serves it. */
 export interface RouteTarget {
@@ -13,14 +20,13 @@ export interface ResolvedRoute {
   kind: 'route' | 'deployment';
   targets: RouteTarget[];
   retry: RetryConfig;
+  /** the request deadline, ms from its start */
+  timeoutMs?: number;
+  hedge?: HedgeConfig;
 }
 
-const DIRECT_DEPLOYMENT_RETRY: RetryConfig = {
-  maxAttempts: 2,
-  baseDelayMs: 250,
-  maxDelayMs: 8000,
-  honorRetryAfter: true,
-};
+/** a deployment named directly retries like a route with default settings */
+const DIRECT_DEPLOYMENT_RETRY: RetryConfig = DEFAULT_RETRY;
 
 /** Resolves the `model` a caller names to a route; built once from the validated config. */
 export class Router {
@@ -69,5 +75,8 @@ function resolveRoute(
     if (!deployment) throw new Error(`route ${name}: unknown deployment ${target}`);
     return { deployment };
   });
-  return { name, kind: 'route', targets, retry: route.retry };
+  const resolved: ResolvedRoute = { name, kind: 'route', targets, retry: route.retry };
+  if (route.timeoutMs !== undefined) resolved.timeoutMs = route.timeoutMs;
+  if (route.hedge !== undefined) resolved.hedge = route.hedge;
+  return resolved;
 }

@@ -17,6 +17,8 @@ const config = (fake: FakeUpstream, extra: Partial<ProviderConfig> = {}): Provid
   baseUrl: fake.url,
   apiKey: 'test-key',
   maxConcurrent: 8,
+  maxQueue: 0,
+  queueTimeoutMs: 0,
   timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 1000, totalMs: 5000 },
   headers: {},
   ...extra,

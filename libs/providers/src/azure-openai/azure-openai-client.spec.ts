@@ -20,6 +20,8 @@ function configFor(fake: FakeUpstream, over: Partial<ProviderConfig> = {}): Prov
     apiVersion: '2024-10-21',
     region: 'eu',
     maxConcurrent: 4,
+    maxQueue: 0,
+    queueTimeoutMs: 0,
     timeouts: { connectMs: 1000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 },
     headers: {},
     ...over,

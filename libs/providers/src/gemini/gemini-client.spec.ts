@@ -12,6 +12,8 @@ function config(url: string, apiKey = 'test-key'): ProviderConfig {
     baseUrl: url,
     apiKey,
     maxConcurrent: 4,
+    maxQueue: 0,
+    queueTimeoutMs: 0,
     timeouts: { connectMs: 1000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 },
     headers: {},
   };

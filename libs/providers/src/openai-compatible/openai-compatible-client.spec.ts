@@ -18,6 +18,8 @@ function configFor(url: string, apiKey?: string): ProviderConfig {
     baseUrl: `${url}/v1`,
     apiKey,
     maxConcurrent: 2,
+    maxQueue: 0,
+    queueTimeoutMs: 0,
     timeouts: { connectMs: 1000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 },
     headers: {},
   };

@@ -22,6 +22,8 @@ function configFor(fake: FakeUpstream, over: Partial<ProviderConfig> = {}): Prov
     baseUrl: `${fake.url}/v1`,
     apiKey: 'test-key',
     maxConcurrent: 4,
+    maxQueue: 0,
+    queueTimeoutMs: 0,
     timeouts: { connectMs: 1000, firstTokenMs: 2000, idleMs: 2000, totalMs: 5000 },
     headers: { 'openai-organization': 'org-test' },
     ...over,

@@ -17,6 +17,8 @@ function makeClient(settings: Partial<SimulatorSettings> = {}): SimulatorClient 
     name: 'sim-test',
     type: 'simulator',
     maxConcurrent: 10,
+    maxQueue: 0,
+    queueTimeoutMs: 0,
     timeouts: { connectMs: 1000, firstTokenMs: 1000, idleMs: 1000, totalMs: 1000 },
     headers: {},
     simulator: {

@@ -1,0 +1,192 @@
+import {
+  GatewayError,
+  type AttemptRecord,
+  type ChatRequest,
+  type LlmClient,
+  type RequestContext,
+  type Usage,
+} from '@app/core';
+import { isDeploymentFailure, type PlannedAttempt, type ResilienceRegistry } from '@app/resilience';
+import type { ResolvedRoute, RouteTarget } from '../routing/router';
+
+/**
+ * What every attempt of a request shares, whichever way it runs (complete or stream, hedged or
+ * not): the provider clients, the resilience state, the request's meta record. One per request.
+ */
+export class AttemptRunner {
+  constructor(
+    readonly route: ResolvedRoute,
+    readonly context: RequestContext,
+    private readonly providers: ReadonlyMap<string, LlmClient>,
+    readonly resilience: ResilienceRegistry,
+  ) {}
+
+  /** The provider client of a target. @throws GatewayError 500 when none was built (a bug) */
+  client(target: RouteTarget): LlmClient {
+    const client = this.providers.get(target.deployment.provider);
+    if (!client)
+      throw GatewayError.internal(`No client for provider ${target.deployment.provider}`);
+    return client;
+  }
+
+  /**
+   * Starts an attempt's bookkeeping: meta (attempt count, the deployment answering so far,
+   * fallback), the attempt log, and its slot in the provider's bulkhead (waiting in its queue when
+   * full). Returns the attempt's handle; `finish` must be called exactly once.
+   * @throws GatewayError 503 `provider_busy` when the queue is full or the wait times out
+   */
+  async begin(planned: PlannedAttempt<RouteTarget>, signal: AbortSignal): Promise<AttemptHandle> {
+    const handle = this.open(planned);
+    const bulkhead = this.resilience.bulkhead(planned.target.deployment.provider);
+    if (bulkhead === undefined || bulkhead.tryAcquire()) {
+      handle.holdsSlot = bulkhead !== undefined;
+      return handle;
+    }
+    try {
+      await bulkhead.acquire(signal);
+      handle.holdsSlot = true;
+      return handle;
+    } catch (error) {
+      this.finish(handle, toGatewayError(error, signal));
+      throw toGatewayError(error, signal);
+    }
+  }
+
+  /** Like `begin` for callers that cannot wait: undefined when the bulkhead has no free slot. */
+  beginNow(planned: PlannedAttempt<RouteTarget>): AttemptHandle | undefined {
+    const bulkhead = this.resilience.bulkhead(planned.target.deployment.provider);
+    if (bulkhead !== undefined && !bulkhead.tryAcquire()) return undefined;
+    const handle = this.open(planned);
+    handle.holdsSlot = bulkhead !== undefined;
+    return handle;
+  }
+
+  /**
+   * Ends an attempt: success (`error` undefined), failure, cancellation or loss to a hedge. Reports
+   * to the breaker (only deployment failures count against it), frees the bulkhead slot and
+   * completes the attempt's log record.
+   */
+  finish(handle: AttemptHandle, error?: GatewayError, usage?: Usage, lost = false): void {
+    if (handle.finished) return;
+    handle.finished = true;
+    const { deployment } = handle.planned.target;
+    const ms = Date.now() - handle.startedAt;
+    const record = handle.record;
+    record.ms = ms;
+    if (usage !== undefined) record.usage = usage;
+    if (error === undefined && !lost) {
+      record.outcome = 'ok';
+      this.resilience.settle(deployment.name, 'success', ms);
+    } else if (lost) {
+      record.outcome = 'lost';
+      this.resilience.settle(deployment.name, 'none');
+    } else if (error !== undefined && isDeploymentFailure(error)) {
+      record.outcome = 'failed';
+      record.code = error.code;
+      this.resilience.settle(deployment.name, 'failure');
+    } else {
+      record.outcome = error?.code === 'client_closed_request' ? 'cancelled' : 'failed';
+      if (error !== undefined) record.code = error.code;
+      this.resilience.settle(deployment.name, 'none');
+    }
+    if (handle.holdsSlot) {
+      handle.holdsSlot = false;
+      this.resilience.bulkhead(deployment.provider)?.release();
+    }
+  }
+
+  /** The attempt that answered: the headers and log line name its deployment. */
+  answeredBy(handle: AttemptHandle): void {
+    const { meta } = this.context;
+    const { deployment } = handle.planned.target;
+    meta.deployment = deployment.name;
+    meta.provider = deployment.provider;
+    meta.fallback = handle.planned.target !== this.route.targets[0];
+  }
+
+  /** The hedge delay of this route for a target, or undefined for no hedge (yet). */
+  hedgeDelayMs(target: RouteTarget): number | undefined {
+    const hedge = this.route.hedge;
+    if (hedge === undefined) return undefined;
+    if (hedge.afterMs !== undefined) return hedge.afterMs;
+    if (hedge.percentile === undefined) return undefined;
+    const latency = this.resilience.latencyPercentile(target.deployment.name, hedge.percentile);
+    if (latency === undefined) return undefined;
+    return Math.min(hedge.maxMs, Math.max(hedge.minMs, Math.round(latency)));
+  }
+
+  private open(planned: PlannedAttempt<RouteTarget>): AttemptHandle {
+    const { meta } = this.context;
+    const { deployment } = planned.target;
+    meta.attempts += 1;
+    // until an attempt answers, headers and logs name the latest one
+    meta.deployment = deployment.name;
+    meta.provider = deployment.provider;
+    if (planned.kind === 'hedge') meta.hedged = true;
+    const record: AttemptRecord = {
+      deployment: deployment.name,
+      provider: deployment.provider,
+      kind: planned.kind,
+      outcome: 'failed',
+      ms: 0,
+    };
+    (meta.attemptLog ??= []).push(record);
+    return { planned, startedAt: Date.now(), record, holdsSlot: false, finished: false };
+  }
+}
+
+/** One running attempt. */
+export interface AttemptHandle {
+  planned: PlannedAttempt<RouteTarget>;
+  startedAt: number;
+  record: AttemptRecord;
+  holdsSlot: boolean;
+  finished: boolean;
+}
+
+/** An unknown failure becomes a 500 (or the caller's cancellation when the signal says so). */
+export function toGatewayError(error: unknown, signal: AbortSignal): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (signal.aborted) return GatewayError.aborted();
+  return GatewayError.internal();
+}
+
+/**
+ * An AbortController that aborts with its parent: each attempt of a hedged race gets one, so the
+ * loser can be aborted alone. `dispose` detaches it from the parent.
+ */
+export function childController(parent: AbortSignal): {
+  controller: AbortController;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort();
+    return { controller, dispose: () => undefined };
+  }
+  const onAbort = () => controller.abort();
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+}
+
+/** Waits `ms` unless the signal aborts first (then rejects with the caller's cancellation). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(GatewayError.aborted());
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(GatewayError.aborted());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The request as the target's deployment takes it. */
+export function forTarget(request: ChatRequest, target: RouteTarget): ChatRequest {
+  return { ...request, model: target.deployment.model };
+}
