@@ -4,9 +4,10 @@ import type { Mode } from './report';
 export type NonStreamEngine = 'auto' | 'wrk' | 'autocannon' | 'native';
 
 export interface ProxySpec {
-  /** `floor`, or `gateway:<LOG_LEVEL>` */
+  /** `floor`, `gateway:<LOG_LEVEL>` or `baseline:<LOG_LEVEL>` */
   name: string;
-  kind: 'floor' | 'gateway';
+  /** a baseline is another gateway build (BENCH_BASELINE_MAIN), measured beside this one */
+  kind: 'floor' | 'gateway' | 'baseline';
   logLevel?: string;
 }
 
@@ -28,6 +29,8 @@ export interface BenchOptions {
   pacedChunkDelayMs: number;
   cpuProfile: boolean;
   gatewayMain?: string;
+  /** the compiled entry point of the baseline build (`baseline:<level>` proxies) */
+  baselineMain?: string;
   resultsFile?: string;
   keepWorkDir: boolean;
 }
@@ -51,12 +54,15 @@ function list(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] 
 
 function proxySpec(text: string): ProxySpec {
   if (text === 'floor') return { name: 'floor', kind: 'floor' };
-  const match = /^gateway(?::(error|warn|info|http|verbose|debug|silly))?$/.exec(text);
+  const match = /^(gateway|baseline)(?::(error|warn|info|http|verbose|debug|silly))?$/.exec(text);
   if (match === null) {
-    throw new Error(`BENCH_PROXIES: '${text}' is not floor or gateway[:<log level>]`);
+    throw new Error(
+      `BENCH_PROXIES: '${text}' is not floor, gateway[:<log level>] or baseline[:<log level>]`,
+    );
   }
-  const logLevel = match[1] ?? 'warn';
-  return { name: `gateway:${logLevel}`, kind: 'gateway', logLevel };
+  const kind = match[1] === 'baseline' ? 'baseline' : 'gateway';
+  const logLevel = match[2] ?? 'warn';
+  return { name: `${kind}:${logLevel}`, kind, logLevel };
 }
 
 export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
@@ -78,6 +84,10 @@ export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
   if (engine !== 'auto' && engine !== 'wrk' && engine !== 'autocannon' && engine !== 'native') {
     throw new Error(`BENCH_LOADGEN: '${engine}' is not auto, wrk, autocannon or native`);
   }
+  const proxies = list(env, 'BENCH_PROXIES', 'floor,gateway:warn,gateway:info').map(proxySpec);
+  if (proxies.some((proxy) => proxy.kind === 'baseline') && !env.BENCH_BASELINE_MAIN) {
+    throw new Error('BENCH_PROXIES: a baseline proxy needs BENCH_BASELINE_MAIN (its main.js)');
+  }
   return {
     rounds: Math.round(number(env, 'BENCH_ROUNDS', 3, 1)),
     seconds: number(env, 'BENCH_SECONDS', 5, 1),
@@ -85,7 +95,7 @@ export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
     concurrency: concurrencies('BENCH_CONCURRENCY', '1,16,64'),
     pacedConcurrency: concurrencies('BENCH_PACED_CONCURRENCY', '16'),
     modes,
-    proxies: list(env, 'BENCH_PROXIES', 'floor,gateway:warn,gateway:info').map(proxySpec),
+    proxies,
     engine,
     proxyCpu: number(env, 'BENCH_PROXY_CPU', 1),
     loadCpu: number(env, 'BENCH_LOAD_CPU', 0),
@@ -94,6 +104,7 @@ export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {
     pacedChunkDelayMs: number(env, 'BENCH_PACED_CHUNK_DELAY_MS', 10),
     cpuProfile: env.BENCH_CPU_PROF === '1',
     gatewayMain: env.GATEWAY_MAIN,
+    baselineMain: env.BENCH_BASELINE_MAIN,
     resultsFile: env.BENCH_RESULTS,
     keepWorkDir: env.BENCH_KEEP === '1',
   };

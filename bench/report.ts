@@ -185,6 +185,29 @@ export function comparisonTables(cells: CellRecord[], proxy: string, floor = 'fl
   return `${main}\n\n${streams}`;
 }
 
+/** CPU per request of this build against a baseline build, cell by cell (medians). */
+export function baselineTable(
+  cells: readonly CellRecord[],
+  gateway: string,
+  baseline: string,
+): string {
+  const rows: string[][] = [];
+  for (const cell of cells.filter((c) => c.proxy === gateway)) {
+    const base = cells.find(
+      (c) => c.proxy === baseline && c.mode === cell.mode && c.concurrency === cell.concurrency,
+    );
+    if (base === undefined) continue;
+    rows.push([
+      cell.mode,
+      String(cell.concurrency),
+      base.cpuUsPerRequest.toFixed(0),
+      cell.cpuUsPerRequest.toFixed(0),
+      `${(((cell.cpuUsPerRequest - base.cpuUsPerRequest) / base.cpuUsPerRequest) * 100).toFixed(1)}%`,
+    ]);
+  }
+  return table(['mode', 'conc', 'CPUus/req baseline', 'CPUus/req this', 'change'], rows);
+}
+
 /** Every round's CPU per request beside the median the tables use, to show the spread. */
 export function roundsTable(medians: readonly CellRecord[]): string {
   const rows = medians.map((cell) => [

@@ -33,6 +33,7 @@ import {
   isStream,
   type ProxyRecord,
   comparisonTables,
+  baselineTable,
   medianCells,
   memoryTable,
   roundsTable,
@@ -87,7 +88,13 @@ function requestBody(mode: Mode): string {
   });
 }
 
-function gatewayConfig(upstreamPort: number): string {
+/**
+ * The gateway's config: one provider at the fake upstream, the `bench` routes. This build's
+ * routes run with resilience on (hedging armed at 2 s, a request deadline; breakers, budgets and
+ * bulkheads always apply); a baseline build may predate those fields, so it gets the plain routes.
+ */
+function gatewayConfig(upstreamPort: number, resilience: boolean): string {
+  const routeExtras = resilience ? ['    timeoutMs: 120000', '    hedge: { afterMs: 2000 }'] : [];
   return [
     '# written by bench/run.ts',
     'server:',
@@ -107,8 +114,10 @@ function gatewayConfig(upstreamPort: number): string {
     'routes:',
     `  ${MODEL}:`,
     '    targets: [bench-model@upstream]',
+    ...routeExtras,
     `  ${PACED_MODEL}:`,
     '    targets: [bench-model-paced@upstream]',
+    ...routeExtras,
     '',
   ].join('\n');
 }
@@ -247,23 +256,22 @@ async function startProxy(
     const port = await waitForPortLine(managed);
     return { spec, managed, port, description: 'node:http keep-alive pass-through' };
   }
-  const main = findGatewayMain(options);
-  const configPath = path.join(work, 'gateway.yaml');
-  writeFileSync(configPath, gatewayConfig(upstreamPort));
+  const baseline = spec.kind === 'baseline';
+  const main = baseline ? path.resolve(options.baselineMain ?? '') : findGatewayMain(options);
+  if (!existsSync(main)) throw new Error(`${spec.name}: ${main} does not exist`);
+  const configPath = path.join(work, `${spec.kind}.yaml`);
+  writeFileSync(configPath, gatewayConfig(upstreamPort, !baseline));
   const port = await freePort();
   const level = spec.logLevel ?? 'warn';
+  const label = `${spec.kind}-${level}`;
   const profileDir = options.cpuProfile ? path.join(resultsDir(options), 'profiles') : undefined;
   const flags =
     profileDir === undefined
       ? []
-      : [
-          '--cpu-prof',
-          `--cpu-prof-dir=${profileDir}`,
-          `--cpu-prof-name=gateway-${level}.cpuprofile`,
-        ];
-  const managed = start(`gateway (LOG_LEVEL=${level})`, [node, ...flags, main], {
+      : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`];
+  const managed = start(`${spec.kind} (LOG_LEVEL=${level})`, [node, ...flags, main], {
     cpu: options.proxyCpu,
-    logPath: path.join(work, `gateway-${level}.log`),
+    logPath: path.join(work, `${label}.log`),
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -336,7 +344,8 @@ async function runCell(
 
 function summariseProfiles(proxy: RunningProxy, loadStartUs: number): string {
   if (proxy.profileDir === undefined) return '';
-  const file = path.join(proxy.profileDir, `gateway-${proxy.spec.logLevel ?? 'warn'}.cpuprofile`);
+  const label = `${proxy.spec.kind}-${proxy.spec.logLevel ?? 'warn'}`;
+  const file = path.join(proxy.profileDir, `${label}.cpuprofile`);
   if (!existsSync(file))
     return `no CPU profile written to ${file} (the gateway did not exit cleanly)`;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof summariseProfile>[0];
@@ -483,7 +492,7 @@ async function main(): Promise<void> {
   }
   await stop(upstream);
 
-  const gateways = options.proxies.filter((p) => p.kind === 'gateway').map((p) => p.name);
+  const gateways = options.proxies.filter((p) => p.kind !== 'floor').map((p) => p.name);
   const medians = medianCells(cells);
   const list = verdicts(medians, proxies, gateways);
   const out: string[] = [''];
@@ -498,6 +507,12 @@ async function main(): Promise<void> {
     out.push(`== ${gateway} vs floor (${settings})`, comparisonTables(medians, gateway), '');
   }
   if (options.rounds > 1) out.push('== CPU us/request per round', roundsTable(medians), '');
+  for (const baseline of options.proxies.filter((p) => p.kind === 'baseline')) {
+    const gateway = `gateway:${baseline.logLevel ?? 'warn'}`;
+    if (!gateways.includes(gateway)) continue;
+    out.push(`== ${gateway} vs ${baseline.name} (${options.baselineMain ?? ''})`);
+    out.push(baselineTable(medians, gateway, baseline.name), '');
+  }
   out.push('== memory', memoryTable(proxies), '');
   if (list.length > 0) out.push('== targets', verdictTable(list), '');
   if (options.cpuProfile) {
