@@ -494,7 +494,7 @@ async function main(): Promise<void> {
 
   const gateways = options.proxies.filter((p) => p.kind !== 'floor').map((p) => p.name);
   const medians = medianCells(cells);
-  const list = verdicts(medians, proxies, gateways);
+  const list = verdicts(medians, proxies, gateways, cells);
   const out: string[] = [''];
   const settings =
     `median of ${options.rounds} interleaved rounds; ${options.warmupSeconds}s warm-up + ${options.seconds}s per cell, closed loop; non-streaming load: ${engine}; ` +
