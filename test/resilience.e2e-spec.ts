@@ -295,6 +295,11 @@ routes:
     return health.details.upstreams.breakers.find((breaker) => breaker.name === 'a@one')?.state;
   }
 
+  async function breakerMetric(): Promise<string | undefined> {
+    const text = await (await fetch(`${setup.get().gateway.url}/metrics`)).text();
+    return /^gateway_breaker_state\{deployment="a@one"\} (\d)$/m.exec(text)?.[1];
+  }
+
   it('opens after the configured failures, moves traffic, and closes after a good probe', async () => {
     const { one: primary, gateway } = setup.get();
     const client = sdk(gateway);
@@ -311,6 +316,7 @@ routes:
       expect(response.headers.get('x-gateway-fallback')).toBe('true');
     }
     expect(await breakerState()).toBe('open');
+    expect(await breakerMetric()).toBe('2');
     // open: the next request goes straight to the fallback
     const { response: skipped } = await client.chat.completions
       .create({ model: 'chat', messages })
@@ -327,6 +333,7 @@ routes:
     expect(probe.headers.get('x-gateway-fallback')).toBe('false');
     expect(primary.requests).toHaveLength(4);
     expect(await breakerState()).toBe('closed');
+    expect(await breakerMetric()).toBe('0');
   });
 });
 

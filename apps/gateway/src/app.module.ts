@@ -8,6 +8,7 @@ import { ChatModule } from './chat/chat.module';
 import { HealthModule } from './health/health.module';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
 
 /** Every API key the config accepts, hashed: the static `auth.apiKeys` and each tenant's keys. */
@@ -29,6 +30,7 @@ export class AppModule {
         GatewayModule.forRoot({ config, createProviderClient }),
         LifecycleModule,
         HealthModule,
+        MetricsModule,
         ChatModule,
         ModelsModule,
       ],
