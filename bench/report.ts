@@ -185,9 +185,13 @@ export function comparisonTables(cells: CellRecord[], proxy: string, floor = 'fl
   return `${main}\n\n${streams}`;
 }
 
-/** CPU per request of this build against a baseline build, cell by cell (medians). */
+/**
+ * CPU per request of this build against a baseline build, cell by cell: the medians, and the
+ * change as the median over rounds of each round's this/baseline ratio (run back to back).
+ */
 export function baselineTable(
   cells: readonly CellRecord[],
+  rounds: readonly CellRecord[],
   gateway: string,
   baseline: string,
 ): string {
@@ -197,15 +201,19 @@ export function baselineTable(
       (c) => c.proxy === baseline && c.mode === cell.mode && c.concurrency === cell.concurrency,
     );
     if (base === undefined) continue;
+    const ratio = pairedRatio(rounds, gateway, cell.concurrency, baseline, cell.mode);
     rows.push([
       cell.mode,
       String(cell.concurrency),
       base.cpuUsPerRequest.toFixed(0),
       cell.cpuUsPerRequest.toFixed(0),
-      `${(((cell.cpuUsPerRequest - base.cpuUsPerRequest) / base.cpuUsPerRequest) * 100).toFixed(1)}%`,
+      `${((ratio - 1) * 100).toFixed(1)}%`,
     ]);
   }
-  return table(['mode', 'conc', 'CPUus/req baseline', 'CPUus/req this', 'change'], rows);
+  return table(
+    ['mode', 'conc', 'CPUus/req baseline', 'CPUus/req this', 'change (paired rounds)'],
+    rows,
+  );
 }
 
 /** Every round's CPU per request beside the median the tables use, to show the spread. */
@@ -276,17 +284,18 @@ function pairedRatio(
   rounds: readonly CellRecord[],
   proxy: string,
   concurrency: number,
-  floor: string,
+  reference: string,
+  mode: Mode = 'nonstream',
 ): number {
   const ratios: number[] = [];
   for (const cell of rounds) {
-    if (cell.proxy !== proxy || cell.mode !== 'nonstream' || cell.concurrency !== concurrency) {
+    if (cell.proxy !== proxy || cell.mode !== mode || cell.concurrency !== concurrency) {
       continue;
     }
     const base = rounds.find(
       (c) =>
-        c.proxy === floor &&
-        c.mode === 'nonstream' &&
+        c.proxy === reference &&
+        c.mode === mode &&
         c.concurrency === concurrency &&
         c.round === cell.round,
     );
