@@ -102,8 +102,8 @@ function hedged(
         .then(
           (response) => {
             if (settled) {
-              // answered after the race was decided: its tokens were still used
-              runner.finish(handle, undefined, response.usage, true);
+              // answered after the race was decided (it was logged as lost): its tokens were used
+              if (response.usage) handle.record.usage = response.usage;
               return;
             }
             settle();
@@ -141,8 +141,11 @@ function hedged(
           hedgeTimer = undefined;
           if (settled) return;
           const hedge = plan.hedge();
-          const handle = hedge && runner.beginNow(hedge);
-          if (hedge && handle) launch(hedge, handle);
+          if (hedge === undefined) return;
+          const handle = runner.beginNow(hedge);
+          // the provider is at its concurrency limit: no hedge, and the breaker slot goes back
+          if (handle === undefined) runner.resilience.release(hedge.target.deployment.name);
+          else launch(hedge, handle);
         }, hedgeMs);
       },
       (error: unknown) => reject(toGatewayError(error, context.signal)),

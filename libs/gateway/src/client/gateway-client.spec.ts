@@ -627,6 +627,13 @@ describe('GatewayClient resilience', () => {
         ['hedge', 'ok'],
       ]);
       expect(context.meta.upstreamMs).toBe(150);
+      // the loser's answer still arrives later (the scripted provider ignores the abort): the
+      // tokens it reports are kept on its log record
+      await settle(1000);
+      expect(context.meta.attemptLog?.[0]).toMatchObject({
+        outcome: 'lost',
+        usage: makeUsage(5, 1),
+      });
     });
 
     it('starts no hedge when the first answers before the delay', async () => {

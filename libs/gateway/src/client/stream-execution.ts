@@ -142,8 +142,11 @@ export function streamAlongRoute(
         hedgeTimer = undefined;
         if (stopped || winner !== undefined || live.size === 0) return;
         const hedge = plan.hedge();
-        const handle = hedge && runner.beginNow(hedge);
-        if (hedge && handle) launch(hedge, handle);
+        if (hedge === undefined) return;
+        const handle = runner.beginNow(hedge);
+        // the provider is at its concurrency limit: no hedge, and the breaker slot goes back
+        if (handle === undefined) runner.resilience.release(hedge.target.deployment.name);
+        else launch(hedge, handle);
       }, delayMs);
     };
 
