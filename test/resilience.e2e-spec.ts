@@ -139,11 +139,6 @@ routes:
 });
 
 describe('retry hints', () => {
-  const started: FakeUpstream[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map((fake) => fake.close()));
-  });
-
   interface HintCase {
     name: string;
     type: 'openai' | 'azure-openai' | 'gemini';
@@ -190,10 +185,18 @@ describe('retry hints', () => {
     },
   ];
 
-  async function gatewayFor(testCase: HintCase, fake: FakeUpstream): Promise<RunningGateway> {
+  /** A fake of the case's type behind a gateway with one route `m`; both closed afterwards. */
+  async function withGateway(
+    testCase: HintCase,
+    run: (fake: FakeUpstream, gateway: RunningGateway) => Promise<void>,
+  ): Promise<void> {
+    const fake =
+      testCase.type === 'gemini'
+        ? await startFakeGeminiUpstream()
+        : await startFakeOpenAiUpstream();
     const base = testCase.type === 'openai' ? `${fake.url}/v1` : fake.url;
     const extra = testCase.type === 'azure-openai' ? ', apiVersion: 2024-10-21' : '';
-    return startGateway(`
+    const gateway = await startGateway(`
 providers:
   - { name: up, type: ${testCase.type}, baseUrl: ${base}, apiKey: test-key${extra} }
 deployments:
@@ -203,75 +206,60 @@ routes:
     targets: [m@up]
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 10 }
 `);
+    try {
+      await run(fake, gateway);
+    } finally {
+      await gateway.close();
+      await fake.close();
+    }
   }
 
-  it.each(CASES)('waits for $name (within 10%)', async (testCase) => {
-    const fake =
-      testCase.type === 'gemini'
-        ? await startFakeGeminiUpstream()
-        : await startFakeOpenAiUpstream();
-    started.push(fake);
-    const gateway = await gatewayFor(testCase, fake);
-    try {
+  /** POSTs a chat completion with the deadline header set to `timeout`. */
+  const postWithTimeout = (gateway: RunningGateway, timeout: string) =>
+    fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gateway-timeout-ms': timeout },
+      body: JSON.stringify({ model: 'm', messages }),
+    });
+
+  it.each(CASES)('waits for $name (within 10%)', (testCase) =>
+    withGateway(testCase, async (fake, gateway) => {
       const hint = testCase.hint(Date.now());
       fake.enqueue(rateLimited(hint));
       const client = sdk(gateway);
-      let sentAt = 0;
       const call = client.chat.completions.create({ model: 'm', messages });
       await waitFor(() => fake.requests.length === 1, 5000);
-      sentAt = Date.now();
+      const sentAt = Date.now();
       await waitFor(() => fake.requests.length === 2, 10_000);
       const waited = Date.now() - sentAt;
       await expect(call).resolves.toMatchObject({ object: 'chat.completion' });
       const expected = testCase.expectedMs(sentAt, hint);
       expect(Math.abs(waited - expected)).toBeLessThanOrEqual(expected * 0.1);
-    } finally {
-      await gateway.close();
-    }
-  });
+    }),
+  );
 
-  it('fails fast with 503 and Retry-After when the hint is past the deadline', async () => {
-    const fake = await startFakeOpenAiUpstream();
-    started.push(fake);
-    const gateway = await gatewayFor(CASES[0], fake);
-    try {
+  it('fails fast with 503 and Retry-After when the hint is past the deadline', () =>
+    withGateway(CASES[0], async (fake, gateway) => {
       fake.enqueue(rateLimited({ kind: 'retry-after-seconds', seconds: 5 }));
       const begun = Date.now();
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gateway-timeout-ms': '1000' },
-        body: JSON.stringify({ model: 'm', messages }),
-      });
+      const response = await postWithTimeout(gateway, '1000');
       const elapsed = Date.now() - begun;
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(await response.json()).toMatchObject({ error: { type: 'overloaded_error' } });
       expect(elapsed).toBeLessThan(500);
       expect(fake.requests).toHaveLength(1);
-    } finally {
-      await gateway.close();
-    }
-  });
+    }));
 
-  it('rejects a malformed x-gateway-timeout-ms with 400 naming the header', async () => {
-    const fake = await startFakeOpenAiUpstream();
-    started.push(fake);
-    const gateway = await gatewayFor(CASES[0], fake);
-    try {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-gateway-timeout-ms': 'soon' },
-        body: JSON.stringify({ model: 'm', messages }),
-      });
+  it('rejects a malformed x-gateway-timeout-ms with 400 naming the header', () =>
+    withGateway(CASES[0], async (fake, gateway) => {
+      const response = await postWithTimeout(gateway, 'soon');
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({
         error: { type: 'invalid_request_error', param: 'x-gateway-timeout-ms' },
       });
       expect(fake.requests).toHaveLength(0);
-    } finally {
-      await gateway.close();
-    }
-  });
+    }));
 });
 
 describe('circuit breaker', () => {

@@ -47,8 +47,9 @@ export class AttemptRunner {
       handle.holdsSlot = true;
       return handle;
     } catch (error) {
-      this.finish(handle, toGatewayError(error, signal));
-      throw toGatewayError(error, signal);
+      const failure = toGatewayError(error, signal);
+      this.finish(handle, failure);
+      throw failure;
     }
   }
 
