@@ -120,14 +120,16 @@ export class AttemptPlan<T extends PlanTarget> {
     if (!isWorthAnotherAttempt(error)) return undefined;
     if (error.code === 'context_length_exceeded') return this.largerWindow();
     const failed = this.index;
+    // one reading of the clock: a hint stored and read back must not lose the millisecond between
+    const now = this.now();
     if (!error.retryable || MOVE_ON_CODES.has(error.code)) this.retired.add(failed);
     else if (error.retryAfterMs !== undefined && this.route.retry.honorRetryAfter) {
-      this.waitUntil[failed] = this.now() + error.retryAfterMs;
+      this.waitUntil[failed] = now + error.retryAfterMs;
     }
     if (this.route.retry.order === 'retry-first') {
-      return this.retry(failed, failed) ?? this.fallback() ?? this.retryAny(failed);
+      return this.retry(failed, failed, now) ?? this.fallback() ?? this.retryAny(failed, now);
     }
-    return this.fallback() ?? this.retryAny(failed);
+    return this.fallback() ?? this.retryAny(failed, now);
   }
 
   /**
@@ -166,20 +168,19 @@ export class AttemptPlan<T extends PlanTarget> {
   }
 
   /** a retry on any target, in route order from the one after `failed` (wrapping around) */
-  private retryAny(failed: number): PlannedAttempt<T> | undefined {
+  private retryAny(failed: number, now: number): PlannedAttempt<T> | undefined {
     const count = this.route.targets.length;
     for (let step = 1; step <= count; step += 1) {
-      const attempt = this.retry((failed + step) % count, failed);
+      const attempt = this.retry((failed + step) % count, failed, now);
       if (attempt) return attempt;
     }
     return undefined;
   }
 
-  private retry(index: number, failed: number): PlannedAttempt<T> | undefined {
+  private retry(index: number, failed: number, now: number): PlannedAttempt<T> | undefined {
     const { retry, targets } = this.route;
     if (this.retired.has(index) || this.attempts[index] === 0) return undefined;
     if (this.attempts[index] >= retry.maxAttempts) return undefined;
-    const now = this.now();
     const delay = retryDelay({
       attempt: this.attempts[index],
       baseDelayMs: retry.baseDelayMs,
