@@ -35,10 +35,12 @@ export interface SimulatorFaults {
   overloaded?: number;
   /** cut a stream after a few chunks */
   streamCut?: number;
-  /** stall before the first token for this many ms (when the stall fault fires) */
+  /** the length of a stall (either kind), ms */
   stallMs?: number;
-  /** probability of the stall */
+  /** probability of a stall before the first token */
   stall?: number;
+  /** probability of a stall in the middle of a stream, after 1..4 chunks (complete(): a later answer) */
+  stallMidStream?: number;
 }
 
 export interface SimulatorSettings {

@@ -85,6 +85,7 @@ export const DEFAULT_SIMULATOR_FAULTS: Readonly<Required<SimulatorFaults>> = {
   overloaded: 0,
   streamCut: 0,
   stall: 0,
+  stallMidStream: 0,
   stallMs: 0,
 };
 

@@ -46,6 +46,7 @@ describe('parseConfig: defaults', () => {
           overloaded: 0,
           streamCut: 0,
           stall: 0,
+          stallMidStream: 0,
           stallMs: 0,
         },
       },

@@ -11,9 +11,14 @@ export function readSimulator(provider: ObjectReader): SimulatorSettings {
   const r = provider.object('simulator', SIMULATOR_FIELDS);
   const faults = r?.object('faults', FAULT_FIELDS);
   const stall = faults?.number('stall', PROBABILITY) ?? DEFAULT_SIMULATOR_FAULTS.stall;
+  const stallMidStream =
+    faults?.number('stallMidStream', PROBABILITY) ?? DEFAULT_SIMULATOR_FAULTS.stallMidStream;
   const stallMs = faults?.integer('stallMs', { min: 0 }) ?? DEFAULT_SIMULATOR_FAULTS.stallMs;
-  if (faults !== undefined && stall > 0 && stallMs === 0) {
-    faults.context.report(faults.at('stallMs'), 'must be above 0 when faults.stall is above 0');
+  if (faults !== undefined && (stall > 0 || stallMidStream > 0) && stallMs === 0) {
+    faults.context.report(
+      faults.at('stallMs'),
+      'must be above 0 when faults.stall or faults.stallMidStream is above 0',
+    );
   }
   return {
     firstTokenMs: r?.integer('firstTokenMs', { min: 0 }) ?? DEFAULT_SIMULATOR.firstTokenMs,
@@ -31,6 +36,7 @@ export function readSimulator(provider: ObjectReader): SimulatorSettings {
       overloaded: faults?.number('overloaded', PROBABILITY) ?? DEFAULT_SIMULATOR_FAULTS.overloaded,
       streamCut: faults?.number('streamCut', PROBABILITY) ?? DEFAULT_SIMULATOR_FAULTS.streamCut,
       stall,
+      stallMidStream,
       stallMs,
     },
   };

@@ -223,7 +223,7 @@ routes:
     const messages = error.issues.map((issue) => `${issue.path}: ${issue.message}`);
     expect(messages).toEqual([
       'providers[0].timeouts.firstTokenMs: must not exceed totalMs (1000)',
-      'providers[0].simulator.faults.stallMs: must be above 0 when faults.stall is above 0',
+      'providers[0].simulator.faults.stallMs: must be above 0 when faults.stall or faults.stallMidStream is above 0',
       'providers[0].simulator.faults.rateLimit: must be a number between 0 and 1',
       'deployments[0].maxOutputTokens: must not exceed contextWindow (100)',
       "routes.default.targets[1]: deployment 'sim' is already in this route's targets",

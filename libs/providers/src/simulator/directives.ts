@@ -10,8 +10,10 @@ export interface SimDirectives {
   retryAfterMs?: number;
   /** streams: error after this many chunks; complete(): a connection reset */
   cutAfterChunks?: number;
-  /** extra wait before the first token, ms */
+  /** extra wait before the first token, ms; with `stallAfter`, a pause in the middle instead */
   stallMs?: number;
+  /** streams: pause `stall` ms after this many chunks (complete(): answer that much later) */
+  stallAfterChunks?: number;
   /** answer with a tool call: `true` picks one like tool_choice 'required', a name picks that tool */
   tool?: true | string;
   /** reply with exactly this many tokens (finish reason `stop`) */
@@ -44,6 +46,9 @@ function apply(out: SimDirectives, rawKey: string, value: string | undefined): v
       break;
     case 'stall':
       out.stallMs = count(value, 0) ?? out.stallMs;
+      break;
+    case 'stallafter':
+      out.stallAfterChunks = count(value, 1) ?? out.stallAfterChunks;
       break;
     case 'tool':
       out.tool = value === undefined || value === '' ? true : value;

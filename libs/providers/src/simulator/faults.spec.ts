@@ -48,6 +48,48 @@ describe('fault plans', () => {
     expect(drawFaults(createRng(2), { stall: 1 }).stallMs).toBe(DEFAULT_STALL_MS);
   });
 
+  it('a mid-stream stall shares the stall draw, pauses after 1..4 chunks, and moves no other fault', () => {
+    const rng = createRng(4);
+    const mixed = Array.from({ length: 2000 }, () =>
+      drawFaults(rng, { stall: 0.2, stallMidStream: 0.3, stallMs: 700, serverError: 0.1 }),
+    );
+    const before = mixed.filter((p) => p.stallMs > 0);
+    const middle = mixed.filter((p) => p.stallAfterChunks !== undefined);
+    expect(before.every((p) => p.stallAfterChunks === undefined)).toBe(true);
+    expect(middle.every((p) => p.stallMs === 0 && p.midStreamStallMs === 700)).toBe(true);
+    for (const p of middle) {
+      expect(p.stallAfterChunks).toBeGreaterThanOrEqual(1);
+      expect(p.stallAfterChunks).toBeLessThanOrEqual(4);
+    }
+    expect(before.length / 2000).toBeGreaterThan(0.17);
+    expect(before.length / 2000).toBeLessThan(0.23);
+    expect(middle.length / 2000).toBeGreaterThan(0.27);
+    expect(middle.length / 2000).toBeLessThan(0.33);
+    // the failures and first-token stalls of a seed are the same with or without the new kind
+    const a = createRng(9);
+    const b = createRng(9);
+    for (let i = 0; i < 500; i++) {
+      const without = drawFaults(a, { stall: 0.2, serverError: 0.1, streamCut: 0.1 });
+      const withMid = drawFaults(b, {
+        stall: 0.2,
+        serverError: 0.1,
+        streamCut: 0.1,
+        stallMidStream: 0.5,
+      });
+      expect(withMid.failure).toEqual(without.failure);
+      expect(withMid.stallMs).toBe(without.stallMs);
+      expect(withMid.cutAfterChunks).toBe(without.cutAfterChunks);
+    }
+  });
+
+  it('[[sim:stall=N,stallAfter=K]] stalls after K chunks instead of before the first', () => {
+    expect(directiveFaults(parseDirectives('[[sim:stall=300,stallAfter=2]]'))).toMatchObject({
+      stallMs: 0,
+      stallAfterChunks: 2,
+      midStreamStallMs: 300,
+    });
+  });
+
   it('gives a reproducible pattern over a run with the same seed, near the configured rate', () => {
     const run = (seed: number) => {
       const rng = createRng(seed);

@@ -11,6 +11,9 @@ export interface FaultPlan {
   failure?: SimFailure;
   /** extra wait before the first token */
   stallMs: number;
+  /** a pause of `midStreamStallMs` after this many chunks (complete(): the answer comes that much later) */
+  stallAfterChunks?: number;
+  midStreamStallMs?: number;
   /** streams: error after this many chunks (never a finish chunk) */
   cutAfterChunks?: number;
 }
@@ -35,8 +38,11 @@ function probability(value: number | undefined): number {
 
 /**
  * Draws this request's faults from the fault generator. Failures are checked in the order
- * rateLimit, serverError, unavailable, overloaded (first hit wins); stall and streamCut are
- * independent of them. Always consumes DRAWS_PER_REQUEST values.
+ * rateLimit, serverError, unavailable, overloaded (first hit wins); stalls and streamCut are
+ * independent of them. The two stalls share one draw (a stall before the first token when it is
+ * below `stall`, a mid-stream stall when it is at or above `1 - stallMidStream`; the first wins
+ * where they overlap), so adding the mid-stream kind left every earlier seeded pattern as it was.
+ * Always consumes DRAWS_PER_REQUEST values.
  */
 export function drawFaults(rng: Rng, faults: SimulatorFaults): FaultPlan {
   const u: number[] = [];
@@ -50,13 +56,21 @@ export function drawFaults(rng: Rng, faults: SimulatorFaults): FaultPlan {
           : { kind: 'status', status };
     }
   });
+  const stallMs = Math.max(0, faults.stallMs ?? DEFAULT_STALL_MS);
   const stalled = u[4] < probability(faults.stall);
+  const stalledMidStream = !stalled && u[4] >= 1 - probability(faults.stallMidStream);
   const cut = u[5] < probability(faults.streamCut);
-  return {
+  const plan: FaultPlan = {
     failure,
-    stallMs: stalled ? Math.max(0, faults.stallMs ?? DEFAULT_STALL_MS) : 0,
+    stallMs: stalled ? stallMs : 0,
     cutAfterChunks: cut ? 1 + Math.floor(u[7] * 4) : undefined,
   };
+  if (stalledMidStream) {
+    // u[6] only shapes a 429's hint, and a failed request never streams
+    plan.stallAfterChunks = 1 + Math.floor(u[6] * 4);
+    plan.midStreamStallMs = stallMs;
+  }
+  return plan;
 }
 
 /** The faults asked for by `[[sim:...]]` directives; they replace the drawn ones entirely. */
@@ -69,5 +83,9 @@ export function directiveFaults(directives: SimDirectives): FaultPlan {
       directives.retryAfterMs ?? (fail === 429 ? DIRECTIVE_RETRY_AFTER_MS : undefined);
     failure = { kind: 'status', status: fail, retryAfterMs };
   }
-  return { failure, stallMs: directives.stallMs ?? 0, cutAfterChunks: directives.cutAfterChunks };
+  const { stallMs, stallAfterChunks, cutAfterChunks } = directives;
+  if (stallAfterChunks !== undefined && stallMs !== undefined) {
+    return { failure, stallMs: 0, stallAfterChunks, midStreamStallMs: stallMs, cutAfterChunks };
+  }
+  return { failure, stallMs: stallMs ?? 0, cutAfterChunks };
 }

@@ -408,6 +408,58 @@ describe('SimulatorClient', () => {
       }
     });
 
+    it('a mid-stream stall pauses after the planned chunks, then goes on at the same pace', async () => {
+      for (const client of [
+        makeClient({ firstTokenMs: 100, tokensPerSecond: 50 }),
+        makeClient({
+          firstTokenMs: 100,
+          tokensPerSecond: 50,
+          seed: 3,
+          faults: { stallMidStream: 1, stallMs: 2000 },
+        }),
+      ]) {
+        const configured = client.settings.faults.stallMidStream === 1;
+        const text = configured ? 'Hi' : 'Hi [[sim:stall=2000,stallAfter=2]]';
+        const got = collect(client.stream(req(text), ctx()));
+        const times: number[] = [];
+        const start = Date.now();
+        let seen = 0;
+        while (!got.done && got.error === undefined && Date.now() - start < 60_000) {
+          await jest.advanceTimersByTimeAsync(5);
+          while (seen < got.chunks.length) {
+            if (got.chunks[seen].delta) times.push(Date.now() - start);
+            seen++;
+          }
+        }
+        expect(got.done).toBe(true);
+        expect(got.chunks.some((c) => c.finishReason === 'stop')).toBe(true);
+        const gaps = times.slice(1).map((t, i) => t - times[i]);
+        const long = gaps.filter((g) => g >= 2000);
+        expect(long).toHaveLength(1);
+        expect(long[0]).toBeLessThan(2000 + 40);
+        const at = gaps.findIndex((g) => g >= 2000) + 1;
+        if (!configured) expect(at).toBe(2);
+        else {
+          expect(at).toBeGreaterThanOrEqual(1);
+          expect(at).toBeLessThanOrEqual(4);
+        }
+        // no burst after the pause: the other gaps stay at the token pace
+        for (const g of gaps.filter((g) => g < 2000)) expect(g).toBeGreaterThanOrEqual(15);
+      }
+    });
+
+    it('a mid-stream stall makes complete() answer that much later', async () => {
+      const client = makeClient({ firstTokenMs: 100, tokensPerSecond: 0 });
+      let done = false;
+      void client.complete(req('Hi [[sim:stall=1500,stallAfter=1]]'), ctx()).then(() => {
+        done = true;
+      });
+      await jest.advanceTimersByTimeAsync(1599);
+      expect(done).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(done).toBe(true);
+    });
+
     it('times=N fails only the first N attempts of a request id', async () => {
       const client = makeClient();
       const request = req('Hi [[sim:fail=503,times=2]]');

@@ -66,7 +66,8 @@ export class SimulatorClient implements LlmClient {
         settle = () => reject(attempt.error);
       } else {
         const generationMs =
-          msPerToken(this.settings) * Math.max(0, attempt.reply.outputTokens - 1);
+          msPerToken(this.settings) * Math.max(0, attempt.reply.outputTokens - 1) +
+          (attempt.faults.midStreamStallMs ?? 0);
         if (attempt.faults.cutAfterChunks !== undefined) {
           // no stream to cut: the connection drops half-way through the answer
           delayMs = attempt.firstTokenMs + generationMs / 2;
@@ -109,6 +110,8 @@ export class SimulatorClient implements LlmClient {
             firstTokenMs: attempt.firstTokenMs,
             msPerToken: msPerToken(this.settings),
             cutAfterChunks: attempt.faults.cutAfterChunks,
+            stallAfterChunks: attempt.faults.stallAfterChunks,
+            midStreamStallMs: attempt.faults.midStreamStallMs,
             cutError: (chunks) => cutError(this.provider, chunks),
           },
           subscriber,

@@ -18,6 +18,9 @@ export interface StreamPlan {
   msPerToken: number;
   /** error after this many chunks instead of finishing */
   cutAfterChunks?: number;
+  /** pause `midStreamStallMs` after this many chunks (a model or network hiccup mid-answer) */
+  stallAfterChunks?: number;
+  midStreamStallMs?: number;
   cutError: (chunks: number) => GatewayError;
 }
 
@@ -25,7 +28,9 @@ export interface StreamPlan {
  * Streams a reply on timers: the first chunk (role + first token) after firstTokenMs, then tokens
  * at the planned rate (due tokens are computed from the clock, so late timers catch up instead of
  * drifting), then a finish chunk, a usage chunk and completion. A planned cut errors after
- * `cutAfterChunks` chunks and never sends the finish chunk. Returns the cancel of the pending timer.
+ * `cutAfterChunks` chunks and never sends the finish chunk. A planned mid-stream stall holds the
+ * rest back for `midStreamStallMs` after `stallAfterChunks` chunks, then goes on at the same pace
+ * (the pause does not turn into a burst). Returns the cancel of the pending timer.
  */
 export function emitStream(plan: StreamPlan, out: Subscriber<ChatChunk>): Cancel {
   const { units } = plan.reply;
@@ -34,6 +39,9 @@ export function emitStream(plan: StreamPlan, out: Subscriber<ChatChunk>): Cancel
   let next = 0;
   let tokens = 0;
   let chunks = 0;
+  /** deltas held back by a mid-stream stall, sent when it ends */
+  let held: ChunkDelta[] = [];
+  let stallPending = plan.stallAfterChunks !== undefined && (plan.midStreamStallMs ?? 0) > 0;
 
   const send = (chunk: ChatChunk): boolean => {
     out.next(chunk);
@@ -58,7 +66,36 @@ export function emitStream(plan: StreamPlan, out: Subscriber<ChatChunk>): Cancel
     while (next < units.length && tokens < due) tokens += units[next++].tokens;
     const deltas = groupUnits(units, from, next);
     if (first) deltas[0] = { role: 'assistant', ...(deltas[0] ?? { content: '' }) };
-    for (const delta of deltas) if (!sendDelta(delta)) return;
+    sendAll(deltas);
+  };
+
+  /** Sends deltas, stopping for the stall when its chunk count is reached; then what comes next. */
+  const sendAll = (deltas: ChunkDelta[]): void => {
+    for (let i = 0; i < deltas.length; i++) {
+      if (!sendDelta(deltas[i])) return;
+      if (stallPending && chunks >= (plan.stallAfterChunks ?? 0)) {
+        const rest = deltas.slice(i + 1);
+        if (rest.length === 0 && next >= units.length) break; // nothing left to hold back
+        stallPending = false;
+        held = rest;
+        const stallMs = plan.midStreamStallMs ?? 0;
+        firstAt += stallMs;
+        pending = schedule(stallMs, resume);
+        return;
+      }
+    }
+    continueOrFinish();
+  };
+
+  const resume = (): void => {
+    pending = undefined;
+    const deltas = held;
+    held = [];
+    sendAll(deltas);
+  };
+
+  const continueOrFinish = (): void => {
+    const now = Date.now();
     if (next < units.length) {
       const nextDueAt = firstAt + tokens * plan.msPerToken;
       pending = schedule(Math.max(MIN_TICK_MS, nextDueAt - now), tick);
