@@ -1,5 +1,8 @@
 import {
   DEFAULT_BREAKER,
+  DEFAULT_CONVERSATIONS,
+  DEFAULT_PROMPTS,
+  DEFAULT_STORAGE,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER,
   type GatewayConfig,
@@ -20,6 +23,9 @@ function config(
     deployments: [],
     routes: [],
     resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
+    prompts: DEFAULT_PROMPTS,
+    conversations: DEFAULT_CONVERSATIONS,
+    storage: DEFAULT_STORAGE,
     tenants: tenantKeys.map((count, i) => ({
       id: `t${i}`,
       apiKeys: Array.from({ length: count }, (_, k) => ({ ...KEY, id: `t${i}-k${k}` })),

@@ -11,7 +11,14 @@ import {
   type LlmClient,
   type RequestContext,
 } from '@app/core';
-import { DEFAULT_BREAKER, DEFAULT_RETRY_BUDGET, DEFAULT_SERVER } from '../config/config.defaults';
+import {
+  DEFAULT_BREAKER,
+  DEFAULT_CONVERSATIONS,
+  DEFAULT_PROMPTS,
+  DEFAULT_STORAGE,
+  DEFAULT_RETRY_BUDGET,
+  DEFAULT_SERVER,
+} from '../config/config.defaults';
 import type { GatewayConfig, RetryConfig } from '../config/config.types';
 import { createResilienceRegistry } from '../gateway.module';
 import { Router } from '../routing/router';
@@ -83,6 +90,9 @@ const config: GatewayConfig = {
   ],
   routes: [{ name: 'chain', targets: ['a@p1', 'b@p2'], retry }],
   resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
+  prompts: DEFAULT_PROMPTS,
+  conversations: DEFAULT_CONVERSATIONS,
+  storage: DEFAULT_STORAGE,
   tenants: [],
 };
 

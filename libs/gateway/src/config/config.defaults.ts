@@ -6,10 +6,14 @@ import type {
 } from '@app/providers/provider-config';
 import type {
   BreakerConfig,
+  ContextConfig,
+  ConversationsConfig,
   HedgeConfig,
+  PromptsConfig,
   RetryBudgetConfig,
   RetryConfig,
   ServerConfig,
+  StorageConfig,
 } from './config.types';
 
 /** The file read when GATEWAY_CONFIG is not set, relative to the working directory. */
@@ -55,6 +59,26 @@ export const DEFAULT_HEDGE: Readonly<Pick<HedgeConfig, 'minMs' | 'maxMs'>> = {
   minMs: 50,
   maxMs: 10_000,
 };
+
+/** A route without `context` refuses (400) a request that cannot fit, before any upstream call. */
+export const DEFAULT_CONTEXT: Readonly<ContextConfig> = {
+  policy: 'reject',
+  reserveOutputTokens: 1024,
+  summaryPrompt: 'summarize-conversation',
+  chunkTokens: 2_000,
+  overlapTokens: 200,
+  concurrency: 4,
+};
+
+export const DEFAULT_PROMPTS: Readonly<PromptsConfig> = { dir: 'prompts', watch: true };
+
+export const DEFAULT_CONVERSATIONS: Readonly<ConversationsConfig> = {
+  defaultModel: 'default',
+  context: { ...DEFAULT_CONTEXT, policy: 'summarize' },
+  maxMessageChars: 100_000,
+};
+
+export const DEFAULT_STORAGE: Readonly<StorageConfig> = { sqlitePath: 'data/gateway.db' };
 
 export const DEFAULT_MAX_CONCURRENT = 256;
 export const DEFAULT_MAX_QUEUE = 512;

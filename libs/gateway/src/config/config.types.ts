@@ -15,6 +15,54 @@ export interface GatewayConfig {
   tenants: TenantConfig[];
   /** defaults of the per-deployment circuit breakers and retry budgets */
   resilience: ResilienceConfig;
+  prompts: PromptsConfig;
+  conversations: ConversationsConfig;
+  storage: StorageConfig;
+}
+
+/** The prompt template registry (libs/templates). */
+export interface PromptsConfig {
+  /** the folder of prompt templates, relative to the working directory */
+  dir: string;
+  /** reload templates when their files change */
+  watch: boolean;
+}
+
+/** Server-side conversations (`/v1/conversations`). */
+export interface ConversationsConfig {
+  /** the route a conversation uses when it names none */
+  defaultModel: string;
+  /** how a conversation's history is kept within the window when its route sets no `context` */
+  context: ContextConfig;
+  /** longest user message accepted, in characters */
+  maxMessageChars: number;
+}
+
+/** Where the gateway keeps state: SQLite by default; PostgreSQL when DATABASE_URL is set. */
+export interface StorageConfig {
+  /** the SQLite file (`:memory:` for none) */
+  sqlitePath: string;
+  /** a postgres:// URL (from DATABASE_URL); overrides sqlitePath */
+  databaseUrl?: string;
+}
+
+export type ContextPolicyName =
+  'reject' | 'truncate' | 'middle-out' | 'summarize' | 'map-reduce' | 'retrieve';
+
+/** How a request that does not fit a deployment's context window is made to fit. */
+export interface ContextConfig {
+  policy: ContextPolicyName;
+  /** output tokens kept free when the request sets no max_tokens */
+  reserveOutputTokens: number;
+  /** summarize / map-reduce: the route the summaries are made with (default: the route itself) */
+  summarizeWith?: string;
+  /** summarize / map-reduce: the prompt template that makes a summary */
+  summaryPrompt: string;
+  /** map-reduce / retrieve: chunk size and overlap, in tokens */
+  chunkTokens: number;
+  overlapTokens: number;
+  /** map-reduce: chunks summarised at once */
+  concurrency: number;
 }
 
 export interface ResilienceConfig {
@@ -108,6 +156,8 @@ export interface RouteConfig {
   timeoutMs?: number;
   /** start the next target too when the first has not answered in time */
   hedge?: HedgeConfig;
+  /** fitting requests to each target's context window; unset: `reject` with the defaults */
+  context?: ContextConfig;
 }
 
 /**

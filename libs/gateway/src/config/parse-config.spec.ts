@@ -1,5 +1,7 @@
 import {
   DEFAULT_BREAKER,
+  DEFAULT_CONTEXT,
+  DEFAULT_CONVERSATIONS,
   DEFAULT_RETRY,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER,
@@ -151,6 +153,46 @@ tenants:
     expect(config.tenants).toEqual([
       { id: 'acme', apiKeys: [{ id: 'acme-ci', sha256: 'c'.repeat(64) }] },
     ]);
+  });
+});
+
+describe('parseConfig: context, prompts, conversations, storage', () => {
+  it('fills their defaults, and a route context fills what it leaves out', () => {
+    const config = parseConfig(
+      `
+providers: [{ name: local, type: simulator }]
+deployments: [{ name: sim, provider: local, model: sim }]
+routes:
+  default: { targets: [sim] }
+  cheap: { targets: [sim], context: { policy: truncate } }
+  long: { targets: [sim], context: { policy: summarize, summarizeWith: cheap, reserveOutputTokens: 64 } }
+storage: { databaseUrl: '\${DATABASE_URL:-}' }
+`,
+      {},
+      'test.yaml',
+    );
+    expect(config.routes[0].context).toBeUndefined();
+    expect(config.routes[1].context).toEqual({ ...DEFAULT_CONTEXT, policy: 'truncate' });
+    expect(config.routes[2].context).toEqual({
+      ...DEFAULT_CONTEXT,
+      policy: 'summarize',
+      summarizeWith: 'cheap',
+      reserveOutputTokens: 64,
+    });
+    expect(config.prompts).toEqual({ dir: 'prompts', watch: true });
+    expect(config.conversations).toEqual(DEFAULT_CONVERSATIONS);
+    expect(config.conversations.context.policy).toBe('summarize');
+    expect(config.storage).toEqual({ sqlitePath: 'data/gateway.db' });
+    const withDb = parseConfig(
+      `
+providers: [{ name: local, type: simulator }]
+deployments: [{ name: sim, provider: local, model: sim }]
+storage: { databaseUrl: '\${DATABASE_URL:-}' }
+`,
+      { DATABASE_URL: 'postgres://app@127.0.0.1:5432/test' },
+      'test.yaml',
+    );
+    expect(withDb.storage.databaseUrl).toBe('postgres://app@127.0.0.1:5432/test');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from './config.types';
 import { KeyRegistry, readAuth, readTenants } from './read-auth';
+import { readConversations, readPrompts, readStorage } from './read-conversations';
 import type { ReadContext } from './read-context';
 import { readDeployments } from './read-deployments';
 import { readProviders } from './read-providers';
@@ -16,6 +17,9 @@ const ROOT_FIELDS = [
   'deployments',
   'routes',
   'tenants',
+  'prompts',
+  'conversations',
+  'storage',
 ];
 
 /**
@@ -53,5 +57,20 @@ export function readGatewayConfig(
   const routes = readRoutes(context, root.at('routes'), root.value('routes'), deploymentNames);
   const tenants = readTenants(root, keys);
   keys.check(context);
-  return { source, server, auth, providers, deployments, routes, tenants, resilience };
+  const prompts = readPrompts(root);
+  const conversations = readConversations(root, routes, deploymentNames);
+  const storage = readStorage(root);
+  return {
+    source,
+    server,
+    auth,
+    providers,
+    deployments,
+    routes,
+    tenants,
+    resilience,
+    prompts,
+    conversations,
+    storage,
+  };
 }

@@ -3,10 +3,11 @@ import type { HedgeConfig, RetryConfig, RouteConfig } from './config.types';
 import { type ConfigPath, formatPath } from './config-path';
 import { MODEL_NAME } from './naming';
 import type { ReadContext } from './read-context';
+import { CONTEXT_FIELDS, readContextPolicy } from './read-context-policy';
 import { ObjectReader, isMapping } from './reader';
 import { didYouMean } from './suggest';
 
-const ROUTE_FIELDS = ['description', 'targets', 'retry', 'timeoutMs', 'hedge'];
+const ROUTE_FIELDS = ['description', 'targets', 'retry', 'timeoutMs', 'hedge', 'context'];
 const HEDGE_FIELDS = ['afterMs', 'percentile', 'minMs', 'maxMs'];
 const RETRY_FIELDS = Object.keys(DEFAULT_RETRY);
 
@@ -52,9 +53,31 @@ export function readRoutes(
     if (timeoutMs !== undefined) route.timeoutMs = timeoutMs;
     const hedge = readHedge(r.object('hedge', HEDGE_FIELDS));
     if (hedge !== undefined) route.hedge = hedge;
+    const contextReader = r.object('context', CONTEXT_FIELDS);
+    if (contextReader !== undefined) {
+      route.context = readContextPolicy(contextReader);
+      checkModelName(contextReader, 'summarizeWith', routeNames, deploymentNames);
+    }
     routes.push(route);
   }
   return routes;
+}
+
+/** A field that must name a route or a deployment. */
+export function checkModelName(
+  r: ObjectReader,
+  key: string,
+  routeNames: ReadonlySet<string>,
+  deploymentNames: ReadonlyMap<string, ConfigPath>,
+): void {
+  const name = r.value(key);
+  if (typeof name !== 'string' || name === '') return;
+  if (routeNames.has(name) || deploymentNames.has(name)) return;
+  const known = [...routeNames, ...deploymentNames.keys()];
+  r.context.report(
+    r.at(key),
+    `${r.context.quote(r.at(key), name)} is neither a route nor a deployment (${didYouMean(name, known)})`,
+  );
 }
 
 function readTargets(

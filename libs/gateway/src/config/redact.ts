@@ -6,12 +6,16 @@ const MIN_SECRET_LENGTH = 4;
 const MASK = '***';
 
 /**
- * Secret values of an (interpolated) configuration tree: provider API keys and header values,
- * whatever their validity.
+ * Secret values of an (interpolated) configuration tree: provider API keys and header values, and
+ * the database URL (it may hold a password), whatever their validity.
  */
 export function collectSecrets(tree: unknown): string[] {
-  if (!isMapping(tree) || !Array.isArray(tree.providers)) return [];
+  if (!isMapping(tree)) return [];
   const secrets: string[] = [];
+  if (isMapping(tree.storage) && typeof tree.storage.databaseUrl === 'string') {
+    secrets.push(tree.storage.databaseUrl);
+  }
+  if (!Array.isArray(tree.providers)) return secrets;
   for (const provider of tree.providers as unknown[]) {
     if (!isMapping(provider)) continue;
     if (typeof provider.apiKey === 'string') secrets.push(provider.apiKey);

@@ -334,4 +334,42 @@ routes:
     );
     expect(error.message).toContain('routes.neither.hedge.maxMs: must be at least minMs (500)');
   });
+
+  it('names each bad context, conversations and storage field, never echoing the database URL', () => {
+    const error = errorOf(
+      `${PROVIDERS}${DEPLOYMENTS}
+routes:
+  chat:
+    targets: [sim]
+    context: { policy: squeeze, summarizeWith: chta, chunkTokens: 100, overlapTokens: 100 }
+conversations:
+  defaultModel: nope
+  context: { policy: summarize, reserveOutputTokens: -1 }
+storage:
+  databaseUrl: \${DATABASE_URL}
+prompts: { dir: prompts, watch: maybe }
+`,
+      { DATABASE_URL: 'mysql://admin:hunter2secret@db/x' },
+    );
+    expect(error.message).toContain(
+      'routes.chat.context.policy: must be one of reject, truncate, middle-out, summarize, map-reduce, retrieve',
+    );
+    expect(error.message).toContain(
+      "routes.chat.context.summarizeWith: 'chta' is neither a route nor a deployment (did you mean 'chat'?)",
+    );
+    expect(error.message).toContain(
+      'routes.chat.context.overlapTokens: must be below chunkTokens (100)',
+    );
+    expect(error.message).toContain(
+      "conversations.defaultModel: 'nope' is neither a route nor a deployment",
+    );
+    expect(error.message).toContain(
+      'conversations.context.reserveOutputTokens: must be an integer of 0 or more',
+    );
+    expect(error.message).toContain(
+      'storage.databaseUrl: must be a postgres:// or postgresql:// URL',
+    );
+    expect(error.message).toContain('prompts.watch: must be true or false');
+    expect(error.message).not.toContain('hunter2');
+  });
 });

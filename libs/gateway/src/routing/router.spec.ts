@@ -1,6 +1,9 @@
 import { GatewayError } from '@app/core';
 import {
   DEFAULT_BREAKER,
+  DEFAULT_CONVERSATIONS,
+  DEFAULT_PROMPTS,
+  DEFAULT_STORAGE,
   DEFAULT_RETRY,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER,
@@ -41,6 +44,9 @@ function config(allowDirectDeployments: boolean): GatewayConfig {
       { name: 'fast', targets: ['claude@anthropic'], retry },
     ],
     resilience: { breaker: DEFAULT_BREAKER, retryBudget: DEFAULT_RETRY_BUDGET },
+    prompts: DEFAULT_PROMPTS,
+    conversations: DEFAULT_CONVERSATIONS,
+    storage: DEFAULT_STORAGE,
     tenants: [],
   };
 }
