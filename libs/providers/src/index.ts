@@ -8,3 +8,4 @@ export { OllamaClient } from './ollama';
 export { OpenAiClient } from './openai';
 export { OpenAiCompatibleClient } from './openai-compatible';
 export { SimulatorClient } from './simulator';
+export { catalogName, lookupModel, MODEL_CATALOG, type ModelLimits } from './catalog';
