@@ -10,6 +10,9 @@ import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
+import { ConversationsModule } from './conversations/conversations.module';
+import { PromptRegistryModule } from './prompts/prompt-registry.module';
+import { PromptsModule } from './prompts/prompts.module';
 
 /** Every API key the config accepts, hashed: the static `auth.apiKeys` and each tenant's keys. */
 function apiKeyRegistry(config: GatewayConfig): ApiKeyRegistry {
@@ -28,11 +31,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         GatewayModule.forRoot({ config, createProviderClient }),
+        PromptRegistryModule,
         LifecycleModule,
         HealthModule,
         MetricsModule,
         ChatModule,
         ModelsModule,
+        PromptsModule,
+        ConversationsModule,
       ],
       providers: [
         { provide: ApiKeyRegistry, useValue: apiKeyRegistry(config) },

@@ -21,6 +21,54 @@ export interface AttemptRecord {
   usage?: Usage;
 }
 
+/** How a request that does not fit a deployment's context window is made to fit. */
+export type ContextPolicyName =
+  'reject' | 'truncate' | 'middle-out' | 'summarize' | 'map-reduce' | 'retrieve';
+
+/** How a request that does not fit a deployment's context window is made to fit (a route's `context`). */
+export interface ContextOptions {
+  policy: ContextPolicyName;
+  /** output tokens kept free when the request sets no max_tokens */
+  reserveOutputTokens: number;
+  /** summarize / map-reduce: the route the summaries are made with (default: the route itself) */
+  summarizeWith?: string;
+  /** summarize / map-reduce: the prompt template that makes a summary */
+  summaryPrompt: string;
+  /** map-reduce / retrieve: chunk size and overlap, in tokens */
+  chunkTokens: number;
+  overlapTokens: number;
+  /** map-reduce: chunks summarised at once */
+  concurrency: number;
+}
+
+/** What the context-window step did to the request the answering attempt sent. */
+export interface ContextReport {
+  policy: ContextPolicyName;
+  /** whether the messages were changed */
+  applied: boolean;
+  /** input tokens before and after (counted exactly for OpenAI models, estimated otherwise) */
+  tokensBefore: number;
+  tokensAfter: number;
+  /** the deployment's window and the output tokens kept free in it */
+  window: number;
+  reservedOutput: number;
+  turnsDropped: number;
+  turnsSummarized: number;
+  /** map-reduce / retrieve: chunks the document was split into */
+  chunks?: number;
+  /** summarize: the summary came from the cache */
+  summaryCached?: boolean;
+}
+
+/** The prompt template a request was rendered from. */
+export interface PromptRef {
+  name: string;
+  version: number;
+  /** sha256 of the version file */
+  hash: string;
+  label?: string;
+}
+
 /** What happened while serving a request; filled in by the gateway, read for headers and logs. */
 export interface ResponseMeta {
   route?: string;
@@ -44,6 +92,10 @@ export interface ResponseMeta {
   streamOutcome?: 'completed' | 'cut' | 'cancelled' | 'error';
   /** the error code, when the request failed */
   errorCode?: string;
+  /** the context-window step, when the deployment's window is known */
+  context?: ContextReport;
+  /** the prompt template the request came from */
+  prompt?: PromptRef;
 }
 
 /** Per-request context passed alongside every ChatRequest. */
@@ -56,6 +108,11 @@ export interface RequestContext {
   tenant?: TenantRef;
   /** epoch milliseconds when the gateway received the request */
   startedAt: number;
+  /**
+   * The context-window options for a route that sets none (conversations: summarize); with
+   * `force`, also over the route's own (the summaries themselves are only ever truncated).
+   */
+  contextOptions?: { options: ContextOptions; force?: boolean };
   meta: ResponseMeta;
 }
 

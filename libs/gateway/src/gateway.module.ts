@@ -2,7 +2,9 @@ import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { LlmClient } from '@app/core';
 import { ResilienceRegistry } from '@app/resilience';
 import type { ProviderConfig } from '@app/providers/provider-config';
+import { PromptRegistry } from '@app/templates';
 import { GatewayClient } from './client/gateway-client';
+import { ContextStep } from './context/context-step';
 import type { GatewayConfig } from './config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { Router } from './routing/router';
@@ -32,6 +34,32 @@ export function createResilienceRegistry(config: GatewayConfig): ResilienceRegis
 }
 
 /**
+ * The GatewayClient with its context step, whose summaries go through the client itself (so
+ * retries, fallbacks and breakers apply to them too).
+ */
+export function createGatewayClient(
+  options: GatewayModuleOptions,
+  router: Router,
+  resilience: ResilienceRegistry,
+  prompts?: PromptRegistry,
+): GatewayClient {
+  const providers = new Map(
+    options.config.providers.map((p) => [p.name, options.createProviderClient(p)]),
+  );
+  const self: Pick<LlmClient, 'complete'> = {
+    complete: (request, context) => client.complete(request, context),
+  };
+  const client = new GatewayClient(
+    router,
+    providers,
+    resilience,
+    Math.random,
+    new ContextStep(self, prompts),
+  );
+  return client;
+}
+
+/**
  * Provides the config, the router, the resilience state and the GatewayClient as the app's
  * LlmClient.
  */
@@ -54,13 +82,19 @@ export function createResilienceRegistry(config: GatewayConfig): ResilienceRegis
     },
     {
       provide: LlmClient,
-      useFactory: (options: GatewayModuleOptions, router: Router, resilience: ResilienceRegistry) =>
-        new GatewayClient(
-          router,
-          new Map(options.config.providers.map((p) => [p.name, options.createProviderClient(p)])),
-          resilience,
-        ),
-      inject: [MODULE_OPTIONS_TOKEN, Router, ResilienceRegistry],
+      useFactory: (
+        options: GatewayModuleOptions,
+        router: Router,
+        resilience: ResilienceRegistry,
+        prompts: PromptRegistry | undefined,
+      ) => createGatewayClient(options, router, resilience, prompts),
+      // the registry of prompt templates makes the summaries of the `summarize` policy
+      inject: [
+        MODULE_OPTIONS_TOKEN,
+        Router,
+        ResilienceRegistry,
+        { token: PromptRegistry, optional: true },
+      ],
     },
   ],
   exports: [GATEWAY_CONFIG, Router, ResilienceRegistry, LlmClient],

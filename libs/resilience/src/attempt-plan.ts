@@ -12,6 +12,8 @@ export interface PlanDeployment {
 /** One place a request can go; the gateway's route targets satisfy this. */
 export interface PlanTarget {
   deployment: PlanDeployment;
+  /** the window as resolved from config or the model catalog; preferred over the deployment's */
+  limits?: { contextWindow: number };
 }
 
 /**
@@ -213,11 +215,11 @@ export class AttemptPlan<T extends PlanTarget> {
 
   private largerWindow(): PlannedAttempt<T> | undefined {
     if (!this.fitsDeadline(0)) return undefined;
-    const window = this.route.targets[this.index].deployment.contextWindow ?? 0;
+    const window = windowOf(this.route.targets[this.index]);
     for (let i = this.index + 1; i < this.route.targets.length; i += 1) {
-      const candidate = this.route.targets[i].deployment;
-      if (this.attempts[i] > 0 || (candidate.contextWindow ?? 0) <= window) continue;
-      if (this.guards.admit(candidate.name)) return this.start(i, 'fallback');
+      const candidate = this.route.targets[i];
+      if (this.attempts[i] > 0 || windowOf(candidate) <= window) continue;
+      if (this.guards.admit(candidate.deployment.name)) return this.start(i, 'fallback');
     }
     return undefined;
   }
@@ -262,4 +264,8 @@ export function isDeploymentFailure(error: GatewayError): boolean {
   if (error.code === 'client_closed_request' || error.code === 'provider_busy') return false;
   if (error.code === 'context_length_exceeded') return false;
   return error.retryable || (error.provider !== undefined && error.status >= 500);
+}
+
+function windowOf(target: PlanTarget): number {
+  return target.limits?.contextWindow ?? target.deployment.contextWindow ?? 0;
 }

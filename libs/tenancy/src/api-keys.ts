@@ -17,6 +17,9 @@ export function sha256Hex(secret: string): string {
  * The accepted API keys, held only as SHA-256 hashes. A presented key is hashed and compared in
  * constant time; the secret itself is never stored or logged.
  */
+/** The tenant of a static key (`auth.apiKeys`), which belongs to no configured tenant. */
+export const DEFAULT_TENANT = 'default';
+
 export class ApiKeyRegistry {
   private readonly byHash = new Map<string, HashedApiKey>();
 
@@ -35,7 +38,7 @@ export class ApiKeyRegistry {
     if (!key || !timingSafeEqual(Buffer.from(hash), Buffer.from(key.sha256.toLowerCase()))) {
       return undefined;
     }
-    return { id: key.tenantId ?? 'default', keyId: key.id };
+    return { id: key.tenantId ?? DEFAULT_TENANT, keyId: key.id };
   }
 }
 

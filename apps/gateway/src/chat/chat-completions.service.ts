@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { LlmClient, GatewayError, type ChatChunk, type RequestContext } from '@app/core';
+import {
+  LlmClient,
+  GatewayError,
+  type ChatChunk,
+  type ChatRequest,
+  type RequestContext,
+} from '@app/core';
 import { SSE_DONE, sseData } from '@app/streaming';
 import type { ChatCompletionRequestDto } from './dto/chat-completion.dto';
 import { toChatRequest } from './openai-request';
@@ -21,8 +27,13 @@ export class ChatCompletionsService {
     dto: ChatCompletionRequestDto,
     context: RequestContext,
   ): Promise<OpenAiCompletion> {
-    const identity = newCompletionIdentity(dto.model);
-    const response = await this.llm.complete(toChatRequest(dto), context);
+    return this.completeRequest(toChatRequest(dto), context);
+  }
+
+  /** A request already in the gateway's terms (e.g. rendered from a prompt template). */
+  async completeRequest(request: ChatRequest, context: RequestContext): Promise<OpenAiCompletion> {
+    const identity = newCompletionIdentity(request.model);
+    const response = await this.llm.complete(request, context);
     context.meta.usage = response.usage;
     return toOpenAiCompletion(response, identity);
   }
@@ -34,9 +45,12 @@ export class ChatCompletionsService {
    * Request mapping errors (400) throw synchronously, before any response is started.
    */
   stream(dto: ChatCompletionRequestDto, context: RequestContext): Observable<string> {
-    const request = toChatRequest(dto);
+    return this.streamRequest(toChatRequest(dto), context);
+  }
+
+  streamRequest(request: ChatRequest, context: RequestContext): Observable<string> {
     const includeUsage = request.includeUsage === true;
-    const identity = newCompletionIdentity(dto.model);
+    const identity = newCompletionIdentity(request.model);
     const upstream = this.llm.stream(request, context);
 
     return new Observable<string>((subscriber) => {

@@ -6,5 +6,6 @@ import { ChatController } from './chat.controller';
 @Module({
   controllers: [ChatController],
   providers: [ChatCompletionsService, SseResponder],
+  exports: [ChatCompletionsService, SseResponder],
 })
 export class ChatModule {}

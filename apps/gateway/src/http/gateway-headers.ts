@@ -1,4 +1,4 @@
-import type { RequestContext } from '@app/core';
+import type { ContextReport, RequestContext } from '@app/core';
 
 /** Gateway time spent on a request so far: elapsed time minus time waiting on upstreams. */
 export function overheadMs(context: RequestContext): number {
@@ -18,6 +18,11 @@ export function gatewayHeaders(
   const headers: Record<string, string> = {};
   if (meta.route) headers['x-gateway-route'] = meta.route;
   if (meta.deployment) headers['x-gateway-deployment'] = meta.deployment;
+  if (meta.prompt) {
+    headers['x-gateway-prompt'] = `${meta.prompt.name}@${meta.prompt.version}`;
+    headers['x-gateway-prompt-hash'] = meta.prompt.hash;
+  }
+  if (meta.context?.applied) headers['x-gateway-context'] = contextHeader(meta.context);
   if (meta.attempts > 0) {
     headers['x-gateway-attempts'] = String(meta.attempts);
     if (options.settled) {
@@ -27,4 +32,14 @@ export function gatewayHeaders(
     }
   }
   return headers;
+}
+
+/** What the context-window step did: `policy=truncate; before=9120; after=3980; dropped=12; summarized=0; window=4096`. */
+export function contextHeader(report: ContextReport): string {
+  let header =
+    `policy=${report.policy}; before=${report.tokensBefore}; after=${report.tokensAfter}; ` +
+    `dropped=${report.turnsDropped}; summarized=${report.turnsSummarized}; window=${report.window}`;
+  if (report.chunks !== undefined) header += `; chunks=${report.chunks}`;
+  if (report.summaryCached) header += '; cached=true';
+  return header;
 }

@@ -36,6 +36,10 @@ function describe(error: ErrorObject): { param: string; message: string } {
         param: paramOf(error.instancePath),
         message: `${paramOf(error.instancePath)} must be one of ${(params.allowedValues as unknown[]).join(', ')}`,
       };
+    case 'additionalProperties': {
+      const param = paramOf(error.instancePath, String(params.additionalProperty));
+      return { param, message: `${param} is not a known field` };
+    }
     case 'const':
       return {
         param: paramOf(error.instancePath),

@@ -105,5 +105,13 @@ function logRequest(
     cachedInputTokens: meta.usage?.cachedInputTokens,
     stream: meta.streamOutcome,
     errorCode: meta.errorCode,
+    prompt: meta.prompt?.name,
+    promptVersion: meta.prompt?.version,
+    promptHash: meta.prompt?.hash,
+    contextPolicy: meta.context?.applied ? meta.context.policy : undefined,
+    contextTokensBefore: meta.context?.applied ? meta.context.tokensBefore : undefined,
+    contextTokensAfter: meta.context?.applied ? meta.context.tokensAfter : undefined,
+    turnsDropped: meta.context?.turnsDropped || undefined,
+    turnsSummarized: meta.context?.turnsSummarized || undefined,
   });
 }

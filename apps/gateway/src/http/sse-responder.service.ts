@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { RequestContext } from '@app/core';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
-import { sseData, writeSse } from '@app/streaming';
+import { sseData, sseEvent, writeSse } from '@app/streaming';
 import { gatewayHeaders } from './gateway-headers';
 import { renderError } from './openai-error';
 
@@ -12,7 +12,16 @@ import { renderError } from './openai-error';
 export class SseResponder {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
-  respond(reply: FastifyReply, context: RequestContext, frames: Observable<string>): void {
+  /**
+   * `errorEvent` names the event an error after the first frame is sent as (conversations:
+   * `error`); by default it is an unnamed `data:` event, as OpenAI streams have it.
+   */
+  respond(
+    reply: FastifyReply,
+    context: RequestContext,
+    frames: Observable<string>,
+    options: { errorEvent?: string } = {},
+  ): void {
     const { bodyLimitBytes, heartbeatMs } = this.config.server;
     // renders the error once for either place it can go, and records its code for the log line
     const render = (error: unknown) => {
@@ -35,7 +44,12 @@ export class SseResponder {
           body: JSON.stringify(rendered.error.toJSON()),
         };
       },
-      errorFrame: (error) => sseData(render(error).error.toJSON()),
+      errorFrame: (error) => {
+        const body = render(error).error.toJSON();
+        return options.errorEvent === undefined
+          ? sseData(body)
+          : sseEvent(options.errorEvent, body);
+      },
       onClientGone: () => {
         context.meta.streamOutcome = 'cancelled';
       },

@@ -7,6 +7,7 @@ import {
   type Usage,
 } from '@app/core';
 import { isDeploymentFailure, type PlannedAttempt, type ResilienceRegistry } from '@app/resilience';
+import type { ContextStep } from '../context/context-step';
 import type { ResolvedRoute, RouteTarget } from '../routing/router';
 
 /**
@@ -19,7 +20,24 @@ export class AttemptRunner {
     readonly context: RequestContext,
     private readonly providers: ReadonlyMap<string, LlmClient>,
     readonly resilience: ResilienceRegistry,
+    private readonly contextStep?: ContextStep,
   ) {}
+
+  /**
+   * The request as a target takes it: its deployment's model, and the messages fitted to its
+   * context window (per attempt, so a fallback to a smaller window is handled). Synchronous
+   * unless a context policy has work to do.
+   * @throws GatewayError 400 `context_length_exceeded` when the route's policy cannot make it fit
+   */
+  prepare(
+    request: ChatRequest,
+    target: RouteTarget,
+    signal: AbortSignal,
+  ): ChatRequest | Promise<ChatRequest> {
+    const forDeployment = forTarget(request, target);
+    if (this.contextStep === undefined || target.limits === undefined) return forDeployment;
+    return this.contextStep.fit(forDeployment, this.route, target, this.context, signal);
+  }
 
   /** The provider client of a target. @throws GatewayError 500 when none was built (a bug) */
   client(target: RouteTarget): LlmClient {

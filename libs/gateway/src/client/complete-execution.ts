@@ -3,7 +3,6 @@ import { AttemptPlan, type PlannedAttempt } from '@app/resilience';
 import type { RouteTarget } from '../routing/router';
 import {
   childController,
-  forTarget,
   sleep,
   toGatewayError,
   type AttemptHandle,
@@ -48,11 +47,12 @@ async function single(
   request: ChatRequest,
 ): Promise<ChatResponse> {
   const { context } = runner;
+  // fitted before the provider slot is taken: a summary may call another provider first
+  const prepared = runner.prepare(request, planned.target, context.signal);
+  const forDeployment = prepared instanceof Promise ? await prepared : prepared;
   const handle = runner.beginNow(planned) ?? (await runner.begin(planned, context.signal));
   try {
-    const response = await runner
-      .client(planned.target)
-      .complete(forTarget(request, planned.target), context);
+    const response = await runner.client(planned.target).complete(forDeployment, context);
     runner.finish(handle, undefined, response.usage);
     runner.answeredBy(handle);
     return response;
@@ -96,9 +96,9 @@ function hedged(
       const racer: Racer = { handle, abort: () => controller.abort() };
       racers.push(racer);
       running += 1;
-      runner
-        .client(planned.target)
-        .complete(forTarget(request, planned.target), { ...context, signal: controller.signal })
+      const attemptContext = { ...context, signal: controller.signal };
+      Promise.resolve(runner.prepare(request, planned.target, controller.signal))
+        .then((prepared) => runner.client(planned.target).complete(prepared, attemptContext))
         .then(
           (response) => {
             if (settled) {

@@ -2,6 +2,7 @@ import { defer, type Observable } from 'rxjs';
 import type { ChatChunk, ChatRequest, ChatResponse, LlmClient, RequestContext } from '@app/core';
 import { AttemptPlan, type ResilienceRegistry } from '@app/resilience';
 import type { ResolvedRoute, Router } from '../routing/router';
+import type { ContextStep } from '../context/context-step';
 import { AttemptRunner } from './attempt-runner';
 import { completeAlongRoute } from './complete-execution';
 import { streamAlongRoute } from './stream-execution';
@@ -10,7 +11,7 @@ import { streamAlongRoute } from './stream-execution';
  * The LlmClient the application injects: resolves the caller's model name to a route, sets the
  * request's deadline (the route's `timeoutMs` can only shorten the caller's), and runs the route's
  * attempts (retries, fallbacks, hedges, under breakers, retry budgets and bulkheads) against the
- * provider clients.
+ * provider clients, each attempt's messages fitted to its deployment's window (`ContextStep`).
  */
 export class GatewayClient implements LlmClient {
   constructor(
@@ -18,6 +19,7 @@ export class GatewayClient implements LlmClient {
     private readonly providers: ReadonlyMap<string, LlmClient>,
     private readonly resilience: ResilienceRegistry,
     private readonly random: () => number = Math.random,
+    private readonly contextStep?: ContextStep,
   ) {}
 
   async complete(request: ChatRequest, context: RequestContext): Promise<ChatResponse> {
@@ -46,7 +48,7 @@ export class GatewayClient implements LlmClient {
   }
 
   private runner(route: ResolvedRoute, context: RequestContext): AttemptRunner {
-    return new AttemptRunner(route, context, this.providers, this.resilience);
+    return new AttemptRunner(route, context, this.providers, this.resilience, this.contextStep);
   }
 
   private plan(route: ResolvedRoute, context: RequestContext) {

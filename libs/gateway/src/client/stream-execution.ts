@@ -1,4 +1,4 @@
-import { defer, Observable, type Subscription } from 'rxjs';
+import { defer, from, Observable, switchMap, type Subscription } from 'rxjs';
 import {
   GatewayError,
   type ChatChunk,
@@ -10,7 +10,6 @@ import type { AttemptPlan, PlannedAttempt } from '@app/resilience';
 import type { RouteTarget } from '../routing/router';
 import {
   childController,
-  forTarget,
   sleep,
   toGatewayError,
   type AttemptHandle,
@@ -94,9 +93,13 @@ export function streamAlongRoute(
       }
       addLive(attempt);
       // defer: a provider that throws while starting fails this attempt like any other error
-      attempt.subscription = defer(() =>
-        runner.client(planned.target).stream(forTarget(request, planned.target), attemptContext),
-      ).subscribe({
+      attempt.subscription = defer(() => {
+        const client = runner.client(planned.target);
+        const prepared = runner.prepare(request, planned.target, attemptContext.signal);
+        return prepared instanceof Promise
+          ? from(prepared).pipe(switchMap((fitted) => client.stream(fitted, attemptContext)))
+          : client.stream(prepared, attemptContext);
+      }).subscribe({
         next: (chunk) => {
           if (chunk.usage) attempt.usage = chunk.usage;
           if (winner === attempt) return subscriber.next(chunk);

@@ -1,3 +1,4 @@
+import type { ContextOptions } from '@app/core';
 import type { ProviderConfig } from '@app/providers/provider-config';
 
 /** The validated gateway configuration: every defaulted field is filled in. */
@@ -44,26 +45,12 @@ export interface StorageConfig {
   sqlitePath: string;
   /** a postgres:// URL (from DATABASE_URL); overrides sqlitePath */
   databaseUrl?: string;
+  /** PostgreSQL: the schema the tables live in (created if missing); default the search path's */
+  schema?: string;
 }
-
-export type ContextPolicyName =
-  'reject' | 'truncate' | 'middle-out' | 'summarize' | 'map-reduce' | 'retrieve';
 
 /** How a request that does not fit a deployment's context window is made to fit. */
-export interface ContextConfig {
-  policy: ContextPolicyName;
-  /** output tokens kept free when the request sets no max_tokens */
-  reserveOutputTokens: number;
-  /** summarize / map-reduce: the route the summaries are made with (default: the route itself) */
-  summarizeWith?: string;
-  /** summarize / map-reduce: the prompt template that makes a summary */
-  summaryPrompt: string;
-  /** map-reduce / retrieve: chunk size and overlap, in tokens */
-  chunkTokens: number;
-  overlapTokens: number;
-  /** map-reduce: chunks summarised at once */
-  concurrency: number;
-}
+export type ContextConfig = ContextOptions;
 
 export interface ResilienceConfig {
   /** the breaker of every deployment that does not set its own */

@@ -31,7 +31,7 @@ describe('config/gateway.yaml', () => {
     }
   });
 
-  it('defines sim-small, sim-large and the default, fast and smart routes', () => {
+  it('defines sim-small, sim-large and the default, fast, smart and support routes', () => {
     expect(config.deployments.map((d) => [d.name, d.provider, d.region])).toEqual([
       ['sim-small', 'local', 'local'],
       ['sim-large', 'local-slow', 'local'],
@@ -41,10 +41,24 @@ describe('config/gateway.yaml', () => {
       default: ['sim-small'],
       fast: ['sim-small'],
       smart: ['sim-large', 'sim-small'],
+      support: ['sim-large', 'sim-small'],
     });
+    const support = config.routes.find((r) => r.name === 'support');
+    expect(support?.context).toMatchObject({ policy: 'summarize', summarizeWith: 'fast' });
     const [small, large] = config.providers.map((p) => p.simulator!);
     expect(small.firstTokenMs).toBeLessThan(large.firstTokenMs);
     expect(small.seed).not.toBe(large.seed);
+  });
+
+  it('keeps conversations in SQLite under data/ unless DATABASE_URL is set', () => {
+    expect(config.storage).toEqual({ sqlitePath: 'data/gateway.db' });
+    expect(config.conversations.defaultModel).toBe('support');
+    expect(config.prompts).toEqual({ dir: 'prompts', watch: true });
+    const withDb = loadConfig({
+      path: 'config/gateway.yaml',
+      env: { DATABASE_URL: 'postgres://gw@db:5432/gateway' },
+    });
+    expect(withDb.storage.databaseUrl).toBe('postgres://gw@db:5432/gateway');
   });
 
   it('has anonymous access restricted to loopback (no keys, allowAnonymous false)', () => {

@@ -1,5 +1,6 @@
 import { DEFAULT_CONTEXT } from './config.defaults';
-import type { ContextConfig, ContextPolicyName } from './config.types';
+import type { ContextPolicyName } from '@app/core';
+import type { ContextConfig } from './config.types';
 import type { ObjectReader } from './reader';
 
 export const CONTEXT_FIELDS = Object.keys(DEFAULT_CONTEXT).concat('summarizeWith');

@@ -41,6 +41,8 @@ export function readConversations(
   return config;
 }
 
+const SCHEMA_NAME = { regex: /^[a-z_][a-z0-9_]{0,62}$/, hint: 'a lowercase SQL identifier' };
+
 const POSTGRES_URL = {
   regex: /^postgres(ql)?:\/\/\S+$/,
   hint: 'a postgres:// or postgresql:// URL',
@@ -48,11 +50,13 @@ const POSTGRES_URL = {
 
 /** `storage`: SQLite by default; PostgreSQL when `databaseUrl` (usually `${DATABASE_URL:-}`) is set. */
 export function readStorage(root: ObjectReader): StorageConfig {
-  const r = root.object('storage', ['sqlitePath', 'databaseUrl']);
+  const r = root.object('storage', ['sqlitePath', 'databaseUrl', 'schema']);
   const config: StorageConfig = {
     sqlitePath: r?.string('sqlitePath') ?? DEFAULT_STORAGE.sqlitePath,
   };
   const databaseUrl = r?.string('databaseUrl', { pattern: POSTGRES_URL, secret: true });
   if (databaseUrl !== undefined) config.databaseUrl = databaseUrl;
+  const schema = r?.string('schema', { pattern: SCHEMA_NAME });
+  if (schema !== undefined) config.schema = schema;
   return config;
 }

@@ -61,15 +61,53 @@ function notFound(router: Router, model: string): GatewayError {
   throw new Error(`expected ${model} not to resolve`);
 }
 
+const GPT_4O_MINI = { contextWindow: 128_000, maxOutputTokens: 16_384 };
+const CLAUDE_HAIKU_4_5 = { contextWindow: 200_000, maxOutputTokens: 64_000 };
+
 describe('Router', () => {
   it('resolves a route to its targets in fallback order with its retry policy', () => {
     const route = new Router(config(false)).resolve('chat');
     expect(route).toEqual({
       name: 'chat',
       kind: 'route',
-      targets: [{ deployment: deployments[0] }, { deployment: deployments[1] }],
+      targets: [
+        { deployment: deployments[0], limits: GPT_4O_MINI },
+        { deployment: deployments[1], limits: CLAUDE_HAIKU_4_5 },
+      ],
       retry,
     });
+  });
+
+  it("takes a target's limits from its deployment first, then the model catalog, else none", () => {
+    const own: DeploymentConfig = {
+      ...deployments[0],
+      name: 'own',
+      contextWindow: 4096,
+      maxOutputTokens: 512,
+    };
+    const windowOnly: DeploymentConfig = { ...deployments[1], name: 'window', contextWindow: 8000 };
+    const tiny: DeploymentConfig = { ...deployments[2], name: 'tiny', contextWindow: 100 };
+    const router = new Router({
+      ...config(true),
+      deployments: [...deployments, own, windowOnly, tiny],
+    });
+    expect(router.resolve('own').targets[0].limits).toEqual({
+      contextWindow: 4096,
+      maxOutputTokens: 512,
+    });
+    // the catalog's output limit, but never more than the window
+    expect(router.resolve('window').targets[0].limits).toEqual({
+      contextWindow: 8000,
+      maxOutputTokens: 8000,
+    });
+    expect(router.resolve('tiny').targets[0].limits).toEqual({
+      contextWindow: 100,
+      maxOutputTokens: 100,
+    });
+    // an unknown model without a configured window: no limits, so no context-window step
+    const unknown: DeploymentConfig = { ...deployments[2], name: 'sim-plain' };
+    const plain = new Router({ ...config(true), deployments: [...deployments, unknown] });
+    expect(plain.resolve('sim-plain').targets[0].limits).toBeUndefined();
   });
 
   describe('with direct deployments on', () => {
@@ -79,7 +117,7 @@ describe('Router', () => {
       expect(router.resolve('gpt@openai')).toEqual({
         name: 'gpt@openai',
         kind: 'deployment',
-        targets: [{ deployment: deployments[0] }],
+        targets: [{ deployment: deployments[0], limits: GPT_4O_MINI }],
         retry: DEFAULT_RETRY,
       });
     });

@@ -1,4 +1,5 @@
-import { GatewayError } from '@app/core';
+import { GatewayError, type ContextOptions } from '@app/core';
+import { lookupModel } from '@app/providers';
 import {
   DEFAULT_RETRY,
   type DeploymentConfig,
@@ -11,6 +12,11 @@ import {
 /** One place a request can be sent: a deployment with the provider that serves it. */
 export interface RouteTarget {
   deployment: DeploymentConfig;
+  /**
+   * The deployment's context window and output limit: from its config, else the model catalog;
+   * undefined when neither knows (then no context-window step runs for it).
+   */
+  limits?: { contextWindow: number; maxOutputTokens: number };
 }
 
 /** What a model name resolves to: the ordered fallback chain and its retry policy. */
@@ -23,6 +29,8 @@ export interface ResolvedRoute {
   /** the request deadline, ms from its start */
   timeoutMs?: number;
   hedge?: HedgeConfig;
+  /** the route's context-window policy; unset: the caller's default (reject) */
+  context?: ContextOptions;
 }
 
 /** a deployment named directly retries like a route with default settings */
@@ -43,7 +51,7 @@ export class Router {
           this.routes.set(deployment.name, {
             name: deployment.name,
             kind: 'deployment',
-            targets: [{ deployment }],
+            targets: [targetOf(deployment)],
             retry: DIRECT_DEPLOYMENT_RETRY,
           });
         }
@@ -73,10 +81,23 @@ function resolveRoute(
     const deployment = deployments.get(target);
     // the config validator already rejects this; the check keeps the type honest
     if (!deployment) throw new Error(`route ${name}: unknown deployment ${target}`);
-    return { deployment };
+    return targetOf(deployment);
   });
   const resolved: ResolvedRoute = { name, kind: 'route', targets, retry: route.retry };
   if (route.timeoutMs !== undefined) resolved.timeoutMs = route.timeoutMs;
   if (route.hedge !== undefined) resolved.hedge = route.hedge;
+  if (route.context !== undefined) resolved.context = route.context;
   return resolved;
+}
+
+/** A deployment as a route target, with its limits from its config or the model catalog. */
+function targetOf(deployment: DeploymentConfig): RouteTarget {
+  const known = lookupModel(deployment.model);
+  const contextWindow = deployment.contextWindow ?? known?.contextWindow;
+  if (contextWindow === undefined) return { deployment };
+  const maxOutputTokens = Math.min(
+    deployment.maxOutputTokens ?? known?.maxOutputTokens ?? contextWindow,
+    contextWindow,
+  );
+  return { deployment, limits: { contextWindow, maxOutputTokens } };
 }
