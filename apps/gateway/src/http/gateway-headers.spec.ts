@@ -15,6 +15,31 @@ describe('gatewayHeaders', () => {
     expect(gatewayHeaders(context)).toEqual({});
   });
 
+  it('names the prompt template and what the context step did, only when it changed the request', () => {
+    context.meta.prompt = { name: 'support-reply', version: 2, hash: 'ab'.repeat(32) };
+    const report = {
+      policy: 'summarize' as const,
+      applied: false,
+      tokensBefore: 900,
+      tokensAfter: 900,
+      window: 4096,
+      reservedOutput: 1024,
+      turnsDropped: 0,
+      turnsSummarized: 0,
+    };
+    context.meta.context = report;
+    expect(gatewayHeaders(context)).toEqual({
+      'x-gateway-prompt': 'support-reply@2',
+      'x-gateway-prompt-hash': 'ab'.repeat(32),
+    });
+    context.meta.context = { ...report, applied: true, tokensAfter: 2100, turnsSummarized: 40 };
+    context.meta.context.tokensBefore = 9000;
+    context.meta.context.summaryCached = true;
+    expect(gatewayHeaders(context)['x-gateway-context']).toBe(
+      'policy=summarize; before=9000; after=2100; dropped=0; summarized=40; window=4096; cached=true',
+    );
+  });
+
   it('names the route only once it is known', () => {
     context.meta.route = 'chat';
     expect(gatewayHeaders(context)).toEqual({ 'x-gateway-route': 'chat' });
