@@ -102,6 +102,13 @@ describe('context window management (e2e)', () => {
     upstream.requests.length = 0;
   });
 
+  it('reports the conversation store in readiness details', async () => {
+    const ready = (await (await fetch(`${gateway.url}/health/ready`)).json()) as {
+      details: { storage: { status: string; kind: string; reachable: boolean } };
+    };
+    expect(ready.details.storage).toMatchObject({ status: 'up', kind: 'sqlite', reachable: true });
+  });
+
   it('refuses a request that cannot fit with 400 context_length_exceeded and the counts, before any upstream call', async () => {
     const error = await client.chat.completions
       .create({ model: 'plain', messages: [{ role: 'user', content: 'word '.repeat(800) }] })

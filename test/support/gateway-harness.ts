@@ -16,12 +16,16 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Starts the gateway in-process on 127.0.0.1 and port 0 from YAML config text. */
+/**
+ * Starts the gateway in-process on 127.0.0.1 and port 0 from YAML config text. A config without
+ * `storage` keeps its conversations in memory, so suites never share a database file.
+ */
 export async function startGateway(
   yaml: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunningGateway> {
-  const config = parseConfig(yaml, env, 'test-config');
+  const text = /^storage:/m.test(yaml) ? yaml : `${yaml}\nstorage: { sqlitePath: ':memory:' }\n`;
+  const config = parseConfig(text, env, 'test-config');
   const stream = new PassThrough();
   let raw = '';
   const logs: Record<string, unknown>[] = [];

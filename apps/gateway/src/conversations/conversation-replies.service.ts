@@ -15,6 +15,7 @@ import {
 } from '@app/core';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
 import { sseEvent } from '@app/streaming';
+import { PromptRegistry } from '@app/templates';
 import { conversationOwner } from './conversation-owner';
 import { wireMessage } from './conversation-wire';
 import { ConversationsService } from './conversations.service';
@@ -42,6 +43,7 @@ export class ConversationReplies {
     @Inject(LlmClient) private readonly llm: LlmClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly conversations: ConversationsService,
+    private readonly prompts: PromptRegistry,
   ) {}
 
   /** The non-streaming reply: `{ user_message, message }` once the assistant turn is stored. */
@@ -157,6 +159,19 @@ export class ConversationReplies {
     });
   }
 
+  /** A conversation started from a template: its name, pinned version and hash go with each turn. */
+  private notePrompt(conversation: ConversationWithMessages, context: RequestContext): void {
+    const ref = conversation.prompt;
+    if (ref === undefined || ref.version === undefined) return;
+    try {
+      const version = this.prompts.resolve(ref.name, { version: Number(ref.version) });
+      context.meta.prompt = { name: ref.name, version: version.version, hash: version.hash };
+      if (ref.label !== undefined) context.meta.prompt.label = ref.label;
+    } catch {
+      // the version's file is gone: the turn goes on with the system prompt stored at creation
+    }
+  }
+
   private async prepare(
     id: string,
     dto: PostMessageDto,
@@ -185,6 +200,7 @@ export class ConversationReplies {
     if (dto.temperature !== undefined) request.temperature = dto.temperature;
     // a route without its own `context` keeps conversations within its window by summarising
     context.contextOptions = { options: this.config.conversations.context };
+    this.notePrompt(conversation, context);
     return { conversation, userMessage, request };
   }
 }

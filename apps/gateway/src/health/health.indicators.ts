@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
+import { ConversationStore } from '@app/conversations';
 import { ResilienceRegistry } from '@app/resilience';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
@@ -12,6 +13,7 @@ export class GatewayHealthIndicators {
     private readonly lifecycle: LifecycleService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly resilience: ResilienceRegistry,
+    @Inject(ConversationStore) private readonly store: ConversationStore,
   ) {}
 
   config_() {
@@ -40,6 +42,18 @@ export class GatewayHealthIndicators {
       breakers,
       bulkheads,
     });
+  }
+
+  /**
+   * The conversation store (a 2 s ping). Reported, but always up: an unreachable database breaks
+   * conversations, not chat completions, so it must not take replicas out of service.
+   */
+  async storage() {
+    const ping = await this.store.ping();
+    const details = ping.ok
+      ? { kind: this.store.kind, reachable: true, latencyMs: ping.latencyMs }
+      : { kind: this.store.kind, reachable: false, error: ping.error };
+    return this.indicators.check('storage').up(details);
   }
 
   started() {

@@ -28,6 +28,7 @@ export class HealthService {
       () => this.indicators.config_(),
       () => this.indicators.serving(),
       () => this.indicators.upstreams(),
+      () => this.indicators.storage(),
     ]);
   }
 
