@@ -50,9 +50,9 @@ export class GatewayHealthIndicators {
    */
   async storage() {
     const ping = await this.store.ping();
-    const details = ping.ok
-      ? { kind: this.store.kind, reachable: true, latencyMs: ping.latencyMs }
-      : { kind: this.store.kind, reachable: false, error: ping.error };
+    const details: Record<string, unknown> = { kind: this.store.kind, reachable: ping.ok };
+    if (ping.ok) details.latencyMs = ping.latencyMs;
+    else details.error = ping.error;
     return this.indicators.check('storage').up(details);
   }
 
