@@ -43,6 +43,18 @@ describe('load errors name the file (relative to the prompts dir) and the line',
     expect(error.message).toContain('YAML syntax error');
   });
 
+  it('a broken version is reported once, not again by the labels that name it', () => {
+    const error = loadError({
+      'greet/v1.yaml': withMessages('  - role: user', "    content: 'Hi {{ nope }}'"),
+      'greet/v2.yaml': versionYaml(),
+      'greet/labels.yaml':
+        'production: 1\nsplit:\n  split: [{ version: 1, weight: 1 }, { version: 2, weight: 1 }]\n',
+    });
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]).toMatchObject({ file: 'greet/v1.yaml', line: 10 });
+    expect(error.message).not.toContain('labels.yaml');
+  });
+
   it('a duplicate key', () => {
     const error = loadError({ 'greet/v1.yaml': versionYaml() + 'route: smart\n' });
     expect(error.message).toMatch(

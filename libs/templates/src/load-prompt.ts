@@ -65,6 +65,9 @@ export function loadPrompt(
     issues.push({ file: `${name}/`, message: `cannot read the folder: ${errorCode(error)}` });
     return undefined;
   }
+  // every version file there, broken or not: labels are checked against these, so a broken
+  // version is reported once, not again as a label naming a missing version
+  const present = new Set<number>();
   for (const entry of entries) {
     if (isIgnored(entry)) continue;
     const file = `${name}/${entry}`;
@@ -79,6 +82,7 @@ export function loadPrompt(
       });
     } else {
       const version = Number(match[1]);
+      present.add(version);
       const compiled = compileVersion(context, { file, version, bytes }, issues);
       if (compiled !== undefined) versions.set(version, compiled);
     }
@@ -86,9 +90,10 @@ export function loadPrompt(
   if (versions.size === 0 && issues.length === before) {
     issues.push({ file: `${name}/`, message: 'no version files (expected v1.yaml, v2.yaml, ...)' });
   }
-  const known = new Set(versions.keys());
   const labels =
-    labelsText === undefined ? {} : readLabels(`${name}/${LABELS_FILE}`, labelsText, known, issues);
+    labelsText === undefined
+      ? {}
+      : readLabels(`${name}/${LABELS_FILE}`, labelsText, present, issues);
   if (issues.length > before || labels === undefined) return undefined;
   return assemble(name, versions, labels);
 }

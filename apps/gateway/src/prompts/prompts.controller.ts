@@ -34,8 +34,12 @@ export class PromptsController {
 
   @Post(':name/render')
   @HttpCode(200)
-  render(@Param('name') name: string, @Body(renderBody) dto: PromptRenderDto) {
-    return this.prompts.render(name, dto);
+  render(
+    @Param('name') name: string,
+    @Body(renderBody) dto: PromptRenderDto,
+    @GatewayContext() context: RequestContext,
+  ) {
+    return this.prompts.render(name, dto, context);
   }
 
   @Post(':name/completions')

@@ -23,8 +23,10 @@ export class PromptsService {
     return wireDetail(this.registry.get(name));
   }
 
-  render(name: string, dto: PromptRenderDto): Record<string, unknown> {
-    return wireRendered(this.renderFor(name, dto));
+  render(name: string, dto: PromptRenderDto, context: RequestContext): Record<string, unknown> {
+    const rendered = this.renderFor(name, dto);
+    context.meta.prompt = rendered.prompt;
+    return wireRendered(rendered);
   }
 
   complete(

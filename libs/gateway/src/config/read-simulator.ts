@@ -22,8 +22,7 @@ export function readSimulator(provider: ObjectReader): SimulatorSettings {
   }
   return {
     firstTokenMs: r?.integer('firstTokenMs', { min: 0 }) ?? DEFAULT_SIMULATOR.firstTokenMs,
-    tokensPerSecond:
-      r?.number('tokensPerSecond', { positive: true }) ?? DEFAULT_SIMULATOR.tokensPerSecond,
+    tokensPerSecond: r?.number('tokensPerSecond', { min: 0 }) ?? DEFAULT_SIMULATOR.tokensPerSecond,
     seed: r?.integer('seed', { min: 0 }) ?? DEFAULT_SIMULATOR.seed,
     defaultMaxTokens:
       r?.integer('defaultMaxTokens', { positive: true }) ?? DEFAULT_SIMULATOR.defaultMaxTokens,
