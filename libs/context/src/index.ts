@@ -38,5 +38,5 @@ export {
 export { OMISSION_MARKER } from './fit/policies/retrieve';
 export { SUMMARY_PREFIX } from './fit/policies/summarize';
 export { CONTEXT_REPORT_HEADER, formatContextReport } from './fit/report-header';
-export { InMemorySummaryCache, type SummaryCache } from './fit/summary-cache';
+export { InMemorySummaryCache, SummaryCache } from './fit/summary-cache';
 export type { ChunkContext, ChunkSummarizer, SummarizeInput, Summarizer } from './fit/summarizer';

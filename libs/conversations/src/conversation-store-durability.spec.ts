@@ -57,6 +57,20 @@ describe.each(ALL_TARGETS)('ConversationStore durability on $name', (factory) =>
       expect(await store.getSummary(hash)).toBe('newer summary');
       await expect(store.putSummary('', 'x')).rejects.toMatchObject({ status: 400, param: 'hash' });
     });
+
+    it('returns the known ones of many hashes in one call (batched past 500)', async () => {
+      const hashes = Array.from({ length: 1_200 }, () => `sha256:${randomUUID()}`);
+      await store.putSummary(hashes[3], 'three');
+      await store.putSummary(hashes[1_100], 'eleven hundred');
+      const found = await store.getSummaries(hashes);
+      expect([...found.entries()].sort()).toEqual(
+        [
+          [hashes[3], 'three'],
+          [hashes[1_100], 'eleven hundred'],
+        ].sort(),
+      );
+      expect((await store.getSummaries([])).size).toBe(0);
+    });
   });
 
   describe('readiness and close', () => {

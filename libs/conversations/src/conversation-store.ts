@@ -60,6 +60,9 @@ export interface ConversationStore {
   /** the context-window summariser's cached summary for a content hash */
   getSummary(hash: string): Promise<string | undefined>;
 
+  /** the cached summaries of these hashes that the store has (one query per 500 hashes) */
+  getSummaries(hashes: readonly string[]): Promise<Map<string, string>>;
+
   /** stores (or replaces) the summary for a content hash */
   putSummary(hash: string, summary: string): Promise<void>;
 

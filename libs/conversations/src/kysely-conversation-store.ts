@@ -52,6 +52,9 @@ export interface KyselyStoreOptions {
  * from any number of pools or processes queue up and get consecutive seqs, and a failed insert
  * rolls the increment back, leaving no gap.
  */
+/** hashes per query of getSummaries (well under SQLite's and PostgreSQL's parameter limits) */
+const SUMMARY_BATCH = 500;
+
 export class KyselyConversationStore implements ConversationStore {
   readonly kind: ConversationStore['kind'];
   private readonly now: () => Date;
@@ -240,6 +243,20 @@ export class KyselyConversationStore implements ConversationStore {
       .where('hash', '=', checkHash(hash))
       .executeTakeFirst();
     return row?.summary;
+  }
+
+  async getSummaries(hashes: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < hashes.length; i += SUMMARY_BATCH) {
+      const batch = hashes.slice(i, i + SUMMARY_BATCH).map(checkHash);
+      const rows = await this.db
+        .selectFrom('summaries')
+        .select(['hash', 'summary'])
+        .where('hash', 'in', batch)
+        .execute();
+      for (const row of rows) found.set(row.hash, row.summary);
+    }
+    return found;
   }
 
   async putSummary(hash: string, summary: string): Promise<void> {

@@ -8,7 +8,16 @@ import { BoundedLru, type BoundedLruLimits } from '../tokenizer/bounded-lru';
 export interface SummaryCache {
   get(hash: string): string | undefined;
   set(hash: string, summary: string): void;
+  /**
+   * Brings what a shared store holds for these hashes into the local cache (optional). The fitter
+   * calls it only when the local cache has no summary that makes the request fit, e.g. after a
+   * restart or on another replica, so a conversation is not summarised again from its start.
+   */
+  load?(hashes: readonly string[]): Promise<void>;
 }
+
+/** Injection token: the in-memory cache by default; the app puts its store behind it. */
+export const SummaryCache = Symbol('SummaryCache');
 
 export const DEFAULT_SUMMARY_CACHE: BoundedLruLimits = { maxEntries: 5_000, maxChars: 20_000_000 };
 

@@ -218,4 +218,60 @@ describe('summarize policy', () => {
       ),
     ).rejects.toMatchObject({ status: 499 });
   });
+
+  it('folds a long unsummarised history in batches the summarizer can take, each extending the last', async () => {
+    const summarizer = new FakeSummarizer();
+    const fitter = new ContextFitter(counter, { summarizer });
+    const messages = [...chatTurns(200, 60), user('And now?')];
+    const { messages: fitted } = await fitter.fit(request(messages));
+    expect(summarizer.calls.length).toBeGreaterThan(1);
+    for (const call of summarizer.calls) {
+      const tokens = counter.countMessages(call.messages, 'gpt-4o-mini');
+      expect(tokens).toBeLessThanOrEqual(BUDGET);
+    }
+    for (let i = 1; i < summarizer.calls.length; i++) {
+      expect(summarizer.calls[i].previousSummary).toBeDefined();
+    }
+    expect(counter.countMessages(fitted, 'gpt-4o-mini')).toBeLessThanOrEqual(BUDGET);
+  });
+
+  it('asks a shared cache for the summaries it lacks before summarising again (a restart)', async () => {
+    const messages = [...chatTurns(120, 60), user('Next?')];
+    const first = new FakeSummarizer();
+    const shared = new InMemorySummaryCache();
+    await new ContextFitter(counter, { summarizer: first, summaryCache: shared }).fit(
+      request(messages),
+    );
+    expect(first.calls.length).toBeGreaterThan(0);
+
+    // a new process: an empty local cache in front of the shared one
+    const local = new InMemorySummaryCache();
+    const loads: number[] = [];
+    const restarted = {
+      get: (hash: string) => local.get(hash),
+      set: (hash: string, summary: string) => local.set(hash, summary),
+      load: (hashes: readonly string[]) => {
+        loads.push(hashes.length);
+        for (const hash of hashes) {
+          const summary = shared.get(hash);
+          if (summary !== undefined) local.set(hash, summary);
+        }
+        return Promise.resolve();
+      },
+    };
+    const second = new FakeSummarizer();
+    const result = await new ContextFitter(counter, {
+      summarizer: second,
+      summaryCache: restarted,
+    }).fit(request(messages));
+    expect(loads).toHaveLength(1);
+    expect(second.calls).toHaveLength(0);
+    expect(result.report.summaryCached).toBe(true);
+
+    // once local, the next turn needs no load
+    await new ContextFitter(counter, { summarizer: second, summaryCache: restarted }).fit(
+      request([...messages, assistant('Fine.'), user('Thanks.')]),
+    );
+    expect(loads).toHaveLength(1);
+  });
 });

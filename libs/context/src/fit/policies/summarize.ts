@@ -14,6 +14,12 @@ export const KEEP_SHARE = 0.5;
 export const SUMMARY_SHARE = 0.25;
 /** a summary cut below this is no summary: 400 instead */
 export const MIN_SUMMARY_TOKENS = 16;
+/**
+ * One summarizer call takes turns worth at most this share of the prompt budget (plus the
+ * previous summary); more is folded in several calls, each extending the last summary. The
+ * summary model's window is not known here; the share leaves room for the summary prompt.
+ */
+export const FOLD_SHARE = 0.75;
 
 interface Plan {
   conversation: Conversation;
@@ -44,20 +50,18 @@ export class SummarizePolicy {
       throw contextTooLong(context.tokensBefore, context.budget, 'there are no earlier turns');
     }
 
-    let cachedCut = 0;
-    let cachedSummary: string | undefined;
-    for (let cut = lastTurn; cut >= 1; cut--) {
-      cachedSummary = this.cache.get(hashes[cut]);
-      if (cachedSummary !== undefined) {
-        cachedCut = cut;
-        break;
-      }
+    let { cachedCut, cachedSummary } = this.longestCached(hashes, lastTurn);
+    const fitting = (summary: string | undefined, cut: number) =>
+      summary !== undefined &&
+      countPrompt(context, build(plan.conversation, cut, summary)) <= context.budget.input;
+    if (!fitting(cachedSummary, cachedCut) && this.cache.load !== undefined) {
+      // nothing local makes it fit: a shared store may know a longer summary (a restart, another replica)
+      await this.cache.load(hashes.slice(1, lastTurn + 1));
+      ({ cachedCut, cachedSummary } = this.longestCached(hashes, lastTurn));
     }
-    if (cachedSummary !== undefined) {
+    if (cachedSummary !== undefined && fitting(cachedSummary, cachedCut)) {
       const messages = build(plan.conversation, cachedCut, cachedSummary);
-      if (countPrompt(context, messages) <= context.budget.input) {
-        return { messages, turnsDropped: 0, turnsSummarized: cachedCut, summaryCached: true };
-      }
+      return { messages, turnsDropped: 0, turnsSummarized: cachedCut, summaryCached: true };
     }
 
     const room = this.room(context, plan);
@@ -89,6 +93,18 @@ export class SummarizePolicy {
     if (!summaryCached) this.cache.set(hashes[cut], summary);
     const messages = this.fitSummary(context, plan.conversation, cut, summary);
     return { messages, turnsDropped: 0, turnsSummarized: cut, summaryCached };
+  }
+
+  /** The summary of the longest turn prefix the cache knows (cut 0: none). */
+  private longestCached(
+    hashes: readonly string[],
+    lastTurn: number,
+  ): { cachedCut: number; cachedSummary: string | undefined } {
+    for (let cut = lastTurn; cut >= 1; cut--) {
+      const summary = this.cache.get(hashes[cut]);
+      if (summary !== undefined) return { cachedCut: cut, cachedSummary: summary };
+    }
+    return { cachedCut: 0, cachedSummary: undefined };
   }
 
   private plan(context: PolicyContext): Plan {
@@ -123,20 +139,37 @@ export class SummarizePolicy {
     maxTokens: number,
   ): Promise<string> {
     const { conversation } = plan;
-    const from = conversation.turns[previousCut].start;
-    const to = conversation.turns[cut].start;
-    const messages = conversation.messages.slice(from, to).filter((m) => !isPinned(m));
-    throwIfAborted(context.signal);
-    try {
-      const summary = await this.summarizer.summarize(
-        { previousSummary, messages, maxTokens },
-        context.signal,
-      );
+    const { turns } = conversation;
+    const foldLimit = Math.max(1, Math.floor(context.budget.input * FOLD_SHARE));
+    let summary = previousSummary;
+    let start = previousCut;
+    // fold the turns in batches the summarizer can take, each extending the summary so far
+    // (a conversation never summarised, or one whose summary was lost, may be long)
+    while (start < cut) {
+      let end = start + 1;
+      let tokens =
+        turns[start].tokens +
+        (summary === undefined ? 0 : context.counter.countText(summary, context.model));
+      while (end < cut && tokens + turns[end].tokens <= foldLimit) tokens += turns[end++].tokens;
+      const messages = conversation.messages
+        .slice(turns[start].start, turns[end].start)
+        .filter((m) => !isPinned(m));
       throwIfAborted(context.signal);
-      return summary.trim();
-    } catch (error) {
-      throw summarizerFailure(error, context.signal);
+      try {
+        const next = await this.summarizer.summarize(
+          { previousSummary: summary, messages, maxTokens },
+          context.signal,
+        );
+        throwIfAborted(context.signal);
+        summary = context.counter.truncateText(next.trim(), context.model, maxTokens);
+      } catch (error) {
+        throw summarizerFailure(error, context.signal);
+      }
+      // each step is a summary of the prefix [0, end): worth keeping on its own
+      if (end < cut) this.cache.set(plan.hashes[end], summary);
+      start = end;
     }
+    return summary ?? '';
   }
 
   /** The messages with the summary, cutting the summary further if framing pushed it over. */
