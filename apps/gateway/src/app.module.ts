@@ -13,6 +13,7 @@ import { ModelsModule } from './models/models.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { PromptRegistryModule } from './prompts/prompt-registry.module';
 import { PromptsModule } from './prompts/prompts.module';
+import { StorageModule } from './storage/storage.module';
 
 /** Every API key the config accepts, hashed: the static `auth.apiKeys` and each tenant's keys. */
 function apiKeyRegistry(config: GatewayConfig): ApiKeyRegistry {
@@ -32,6 +33,7 @@ export class AppModule {
       imports: [
         GatewayModule.forRoot({ config, createProviderClient }),
         PromptRegistryModule,
+        StorageModule,
         LifecycleModule,
         HealthModule,
         MetricsModule,

@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder, Module } from '@nestjs/common';
 import { LlmClient } from '@app/core';
 import { ResilienceRegistry } from '@app/resilience';
 import type { ProviderConfig } from '@app/providers/provider-config';
+import { SummaryCache } from '@app/context';
 import { PromptRegistry } from '@app/templates';
 import { GatewayClient } from './client/gateway-client';
 import { ContextStep } from './context/context-step';
@@ -42,6 +43,7 @@ export function createGatewayClient(
   router: Router,
   resilience: ResilienceRegistry,
   prompts?: PromptRegistry,
+  summaries?: SummaryCache,
 ): GatewayClient {
   const providers = new Map(
     options.config.providers.map((p) => [p.name, options.createProviderClient(p)]),
@@ -54,7 +56,7 @@ export function createGatewayClient(
     providers,
     resilience,
     Math.random,
-    new ContextStep(self, prompts),
+    new ContextStep(self, prompts, undefined, summaries),
   );
   return client;
 }
@@ -87,13 +89,16 @@ export function createGatewayClient(
         router: Router,
         resilience: ResilienceRegistry,
         prompts: PromptRegistry | undefined,
-      ) => createGatewayClient(options, router, resilience, prompts),
-      // the registry of prompt templates makes the summaries of the `summarize` policy
+        summaries: SummaryCache | undefined,
+      ) => createGatewayClient(options, router, resilience, prompts, summaries),
+      // the prompt templates make the summaries of the `summarize` policy; the app may keep
+      // summaries in its store (they outlive a restart and are shared between replicas)
       inject: [
         MODULE_OPTIONS_TOKEN,
         Router,
         ResilienceRegistry,
         { token: PromptRegistry, optional: true },
+        { token: SummaryCache, optional: true },
       ],
     },
   ],

@@ -37,6 +37,8 @@ interface PreparedTurn {
 @Injectable()
 export class ConversationReplies {
   private readonly logger = new Logger('Conversations');
+  /** partial replies being saved, per conversation: the next turn waits for them (its history) */
+  private readonly saving = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(ConversationStore) private readonly store: ConversationStore,
@@ -84,7 +86,7 @@ export class ConversationReplies {
       let settled = false;
       const savePartial = (why: string) => {
         settled = true;
-        this.store
+        const saved = this.store
           .appendMessage(id, owner, {
             role: 'assistant',
             content: text,
@@ -93,9 +95,15 @@ export class ConversationReplies {
             deployment: context.meta.deployment,
             ...(usage ? { usage } : {}),
           })
-          .catch((error: unknown) =>
-            this.logger.error(`could not store the partial reply (${why}): ${String(error)}`),
-          );
+          .then(
+            () => undefined,
+            (error: unknown) =>
+              this.logger.error(`could not store the partial reply (${why}): ${String(error)}`),
+          )
+          .finally(() => {
+            if (this.saving.get(id) === saved) this.saving.delete(id);
+          });
+        this.saving.set(id, saved);
       };
       const subscription = this.llm.stream(turn.request, context).subscribe({
         next: (chunk) => {
@@ -184,6 +192,8 @@ export class ConversationReplies {
         'content',
       );
     }
+    // a reply cut a moment ago belongs before this turn (stop, then ask again)
+    await this.saving.get(id);
     const conversation = await this.conversations.load(id, context);
     const userMessage = await this.store.appendMessage(id, conversationOwner(context), {
       role: 'user',
