@@ -374,7 +374,7 @@ routes:
     expect(hedges).toBeLessThanOrEqual(Math.max(10, Math.floor(0.2 * total)) + 10);
     expect(hedges).toBeGreaterThanOrEqual(10);
     // the slow attempts that lost were aborted upstream
-    await waitFor(() => slow.abandoned.length - abandonedBefore >= hedges - 2, 3000);
+    await waitFor(() => slow.abandoned.length - abandonedBefore >= hedges - 2, 10_000);
     // one log line per request says it was hedged (lines are written in batches)
     const hedgedLines = () =>
       requestLines(gateway).filter((line) => line.route === 'hedged' && line.hedged === true);
