@@ -29,14 +29,10 @@ import {
   waitForPortLine,
   whichOrUndefined,
 } from './processes';
+import { HOST, MESSAGES, MODEL, PATH, gatewayConfig } from './gateway-setup';
 import { transpileBench } from './transpile';
 
 const REPO = path.resolve(__dirname, '..');
-const HOST = '127.0.0.1';
-const PATH = '/v1/chat/completions';
-const MODEL = 'bench';
-const PACED_MODEL = 'bench-paced';
-const UPSTREAM_KEY = 'bench-key';
 const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'];
 /** a gateway under valgrind starts some 30x slower than natively */
 const READY_TIMEOUT_MS = 10 * 60_000;
@@ -107,22 +103,6 @@ interface RoundRecord {
 
 // ---- the request and the gateway config: the same as bench/run.ts ----
 
-const MESSAGES = [
-  {
-    role: 'system',
-    content:
-      'You are the customer-support assistant of an online shop. Answer briefly and politely, ' +
-      'use the order data you are given, never invent tracking numbers, and offer to hand over ' +
-      'to a human agent when the customer asks for a refund above 200 EUR.',
-  },
-  {
-    role: 'user',
-    content:
-      'Hi, I ordered a pair of running shoes last Monday (order #4411) and the tracking page has ' +
-      'not changed for three days. Can you tell me where the parcel is and when it will arrive?',
-  },
-];
-
 function requestBody(mode: IrMode): string {
   return JSON.stringify({
     model: MODEL,
@@ -131,36 +111,6 @@ function requestBody(mode: IrMode): string {
     max_tokens: 256,
     ...(mode === 'stream' ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
-}
-
-/** Copy of `gatewayConfig()` in bench/run.ts (not exported there; keep the two in step). */
-function gatewayConfig(upstreamPort: number, resilience: boolean): string {
-  const routeExtras = resilience ? ['    timeoutMs: 120000'] : [];
-  return [
-    '# written by bench/instructions.ts',
-    'server:',
-    '  drainTimeoutMs: 1000',
-    'providers:',
-    '  - name: upstream',
-    '    type: openai',
-    `    baseUrl: http://${HOST}:${upstreamPort}/v1`,
-    `    apiKey: ${UPSTREAM_KEY}`,
-    'deployments:',
-    '  - name: bench-model@upstream',
-    '    provider: upstream',
-    '    model: bench-model',
-    '  - name: bench-model-paced@upstream',
-    '    provider: upstream',
-    '    model: bench-model-paced',
-    'routes:',
-    `  ${MODEL}:`,
-    '    targets: [bench-model@upstream]',
-    ...routeExtras,
-    `  ${PACED_MODEL}:`,
-    '    targets: [bench-model-paced@upstream]',
-    ...routeExtras,
-    '',
-  ].join('\n');
 }
 
 // ---- options ----

@@ -42,14 +42,18 @@ import {
   verdicts,
 } from './report';
 import { execRunner, runWrk } from './wrk';
+import {
+  HOST,
+  MESSAGES,
+  MODEL,
+  PACED_MODEL,
+  PATH,
+  UPSTREAM_KEY,
+  gatewayConfig,
+} from './gateway-setup';
 import { transpileBench } from './transpile';
 
 const REPO = path.resolve(__dirname, '..');
-const HOST = '127.0.0.1';
-const PATH = '/v1/chat/completions';
-const MODEL = 'bench';
-const PACED_MODEL = 'bench-paced';
-const UPSTREAM_KEY = 'bench-key';
 /** share of all CPUs busy before the start above which the results are flagged as noisy */
 const BUSY_WARNING = 0.1;
 
@@ -59,22 +63,6 @@ function busyWarning(busy: number): string {
     'the results are disturbed (run the benchmark on a quiet machine)'
   );
 }
-
-const MESSAGES = [
-  {
-    role: 'system',
-    content:
-      'You are the customer-support assistant of an online shop. Answer briefly and politely, ' +
-      'use the order data you are given, never invent tracking numbers, and offer to hand over ' +
-      'to a human agent when the customer asks for a refund above 200 EUR.',
-  },
-  {
-    role: 'user',
-    content:
-      'Hi, I ordered a pair of running shoes last Monday (order #4411) and the tracking page has ' +
-      'not changed for three days. Can you tell me where the parcel is and when it will arrive?',
-  },
-];
 
 function requestBody(mode: Mode): string {
   const stream = isStream(mode);
@@ -86,41 +74,6 @@ function requestBody(mode: Mode): string {
     max_tokens: 256,
     ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
   });
-}
-
-/**
- * The gateway's config: one provider at the fake upstream, the `bench` routes. This build's
- * routes run with resilience on (a request deadline; breakers, retry budgets and the bulkhead
- * always apply; hedging is opt-in per route and off here); a baseline build may predate those
- * fields, so it gets the plain routes.
- */
-function gatewayConfig(upstreamPort: number, resilience: boolean): string {
-  const routeExtras = resilience ? ['    timeoutMs: 120000'] : [];
-  return [
-    '# written by bench/run.ts',
-    'server:',
-    '  drainTimeoutMs: 1000',
-    'providers:',
-    '  - name: upstream',
-    '    type: openai',
-    `    baseUrl: http://${HOST}:${upstreamPort}/v1`,
-    `    apiKey: ${UPSTREAM_KEY}`,
-    'deployments:',
-    '  - name: bench-model@upstream',
-    '    provider: upstream',
-    '    model: bench-model',
-    '  - name: bench-model-paced@upstream',
-    '    provider: upstream',
-    '    model: bench-model-paced',
-    'routes:',
-    `  ${MODEL}:`,
-    '    targets: [bench-model@upstream]',
-    ...routeExtras,
-    `  ${PACED_MODEL}:`,
-    '    targets: [bench-model-paced@upstream]',
-    ...routeExtras,
-    '',
-  ].join('\n');
 }
 
 function findGatewayMain(options: BenchOptions): string {
