@@ -1,3 +1,6 @@
+import type { FinishReason } from './chat';
+import type { QualityReport } from './quality';
+import type { RequestTrace } from './trace';
 import type { Usage } from './usage';
 
 export interface TenantRef {
@@ -15,10 +18,20 @@ export interface AttemptRecord {
   outcome: 'ok' | 'failed' | 'cancelled' | 'lost';
   /** the error code of a failed attempt */
   code?: string;
+  /** epoch milliseconds when it started (its bulkhead wait included) */
+  startedAt: number;
   /** milliseconds from its start to its end */
   ms: number;
-  /** what the upstream reported it used, when it said */
+  /**
+   * The tokens it consumed: what the upstream reported, else counted by the gateway and flagged
+   * `estimated` (a cut or cancelled stream, a hedge aborted in flight, a provider without usage).
+   * Absent when it consumed nothing (refused before or without processing the request).
+   */
   usage?: Usage;
+  /** the price of `usage` at the deployment's prices, in billionths of a US dollar (integer) */
+  costNanoUsd?: number;
+  /** the finish reason of its answer */
+  finishReason?: FinishReason;
 }
 
 /** How a request that does not fit a deployment's context window is made to fit. */
@@ -96,6 +109,15 @@ export interface ResponseMeta {
   context?: ContextReport;
   /** the prompt template the request came from */
   prompt?: PromptRef;
+  /** the finish reason of the answer */
+  finishReason?: FinishReason;
+  /**
+   * Upstream attempts made on this request's behalf outside its own route (the summaries of the
+   * context step): billed to it, not counted in `attempts`.
+   */
+  subAttempts?: AttemptRecord[];
+  /** the output checks of the answer (empty, truncated, refusal, JSON schema) */
+  quality?: QualityReport;
 }
 
 /** Per-request context passed alongside every ChatRequest. */
@@ -113,6 +135,10 @@ export interface RequestContext {
    * `force`, also over the route's own (the summaries themselves are only ever truncated).
    */
   contextOptions?: { options: ContextOptions; force?: boolean };
+  /** the request's trace, when tracing is on: each upstream attempt gets a child span */
+  trace?: RequestTrace;
+  /** W3C traceparent to send upstream with the current attempt (its span), when tracing is on */
+  traceparent?: string;
   meta: ResponseMeta;
 }
 

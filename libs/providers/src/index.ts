@@ -8,4 +8,11 @@ export { OllamaClient } from './ollama';
 export { OpenAiClient } from './openai';
 export { OpenAiCompatibleClient } from './openai-compatible';
 export { SimulatorClient } from './simulator';
-export { catalogName, lookupModel, MODEL_CATALOG, type ModelLimits } from './catalog';
+export {
+  catalogName,
+  lookupModel,
+  lookupPricing,
+  MODEL_CATALOG,
+  MODEL_PRICES,
+  type ModelLimits,
+} from './catalog';

@@ -6,6 +6,7 @@ import type { GatewayLogger } from '@app/observability';
 import { AppModule } from '../app.module';
 import { installRequestHooks } from '../http/request-hooks';
 import { requestIdFor } from '../http/request-id';
+import { RequestObservers } from '../http/request-observers';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { backportAsyncResourceBind } from './async-resource-bind';
 
@@ -35,7 +36,12 @@ export async function createGatewayApp(
     // Fastify parses JSON itself; Nest's extra form-body parser would accept non-JSON bodies
     bodyParser: false,
   });
-  installRequestHooks(app.getHttpAdapter().getInstance(), app.get(LifecycleService), logger);
+  installRequestHooks(
+    app.getHttpAdapter().getInstance(),
+    app.get(LifecycleService),
+    logger,
+    app.get(RequestObservers),
+  );
   await app.init();
   return app;
 }

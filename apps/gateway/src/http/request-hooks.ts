@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createRequestContext, GatewayError, type RequestContext } from '@app/core';
+import type { FastifyInstance } from 'fastify';
+import { createRequestContext, GatewayError } from '@app/core';
 import type { GatewayLogger } from '@app/observability';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
 import { gatewayHeaders, overheadMs } from './gateway-headers';
 import { callerDeadline } from './request-deadline';
+import type { FinishedRequest, RequestObservers } from './request-observers';
 import type { GatewayRequestState } from './request-state';
 
 const PROBE_PREFIXES = ['/health/', '/metrics'];
@@ -15,12 +16,14 @@ function isProbe(url: string): boolean {
 /**
  * Per-request plumbing on the Fastify instance: the RequestContext (id, abort signal, start time),
  * `x-request-id` on every response, `x-gateway-*` headers, cancelling upstream work when the
- * client goes away, refusing new work while draining, and one log line per request.
+ * client goes away, refusing new work while draining, one log line per request, and the request
+ * observers (metrics, usage, traces) told when each request starts and ends.
  */
 export function installRequestHooks(
   fastify: FastifyInstance,
   lifecycle: LifecycleService,
   logger: GatewayLogger,
+  observers: RequestObservers,
 ): void {
   // the real value is set per request in onRequest; null keeps the request shape stable
   fastify.decorateRequest('gateway', null as unknown as GatewayRequestState);
@@ -34,13 +37,24 @@ export function installRequestHooks(
     request.gateway = { context, controller };
     void reply.header('x-request-id', request.id);
     lifecycle.enter(controller);
+    observers.started(context, request.headers);
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) {
         context.meta.streamOutcome ??= 'cancelled';
         controller.abort();
       }
       lifecycle.leave(controller);
-      logRequest(logger, request, reply, context);
+      const path = request.url.split('?', 1)[0];
+      const finished: FinishedRequest = {
+        context,
+        method: request.method,
+        path,
+        status: reply.raw.statusCode,
+        latencyMs: Date.now() - context.startedAt,
+        probe: isProbe(path),
+      };
+      logRequest(logger, finished);
+      observers.finished(finished);
     });
     if (lifecycle.draining && !isProbe(request.url)) {
       const error = GatewayError.unavailable(
@@ -73,23 +87,17 @@ export function installRequestHooks(
   });
 }
 
-function logRequest(
-  logger: GatewayLogger,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  context: RequestContext,
-): void {
+function logRequest(logger: GatewayLogger, finished: FinishedRequest): void {
+  const { context, status, path } = finished;
   const { meta } = context;
-  const status = reply.raw.statusCode;
-  const path = request.url.split('?', 1)[0];
-  const level = isProbe(path) ? 'debug' : status >= 500 ? 'error' : 'info';
+  const level = finished.probe ? 'debug' : status >= 500 ? 'error' : 'info';
   if (!logger.isLevelEnabled(level)) return;
   logger.request(level, {
     requestId: context.requestId,
-    method: request.method,
+    method: finished.method,
     path,
     status,
-    latencyMs: Date.now() - context.startedAt,
+    latencyMs: finished.latencyMs,
     overheadMs: meta.attempts > 0 ? overheadMs(context) : undefined,
     ttftMs: meta.ttftMs,
     tenant: context.tenant?.id,

@@ -1,6 +1,8 @@
 import {
   GatewayError,
   type AttemptRecord,
+  type AttemptTrace,
+  type AttemptUpstream,
   type ChatRequest,
   type LlmClient,
   type RequestContext,
@@ -112,6 +114,23 @@ export class AttemptRunner {
       handle.holdsSlot = false;
       this.resilience.bulkhead(deployment.provider)?.release();
     }
+    handle.trace?.end(record, error);
+  }
+
+  /**
+   * The context an attempt's provider call runs with: the request's, with the attempt's own
+   * signal (hedged attempts) and the attempt span's traceparent (tracing on). Sequential attempts
+   * share the request's context object; only a hedged attempt needs its own.
+   */
+  attemptContext(handle: AttemptHandle, signal?: AbortSignal): RequestContext {
+    const traceparent = handle.trace?.traceparent;
+    if (signal === undefined) {
+      if (traceparent !== undefined) this.context.traceparent = traceparent;
+      return this.context;
+    }
+    const context: RequestContext = { ...this.context, signal };
+    if (traceparent !== undefined) context.traceparent = traceparent;
+    return context;
   }
 
   /** The attempt that answered: the headers and log line name its deployment. */
@@ -147,10 +166,27 @@ export class AttemptRunner {
       provider: deployment.provider,
       kind: planned.kind,
       outcome: 'failed',
+      startedAt: Date.now(),
       ms: 0,
     };
     (meta.attemptLog ??= []).push(record);
-    return { planned, startedAt: Date.now(), record, holdsSlot: false, finished: false };
+    const handle: AttemptHandle = {
+      planned,
+      startedAt: record.startedAt,
+      record,
+      holdsSlot: false,
+      finished: false,
+    };
+    const trace = this.context.trace;
+    if (trace !== undefined) {
+      const upstream: AttemptUpstream = {
+        model: deployment.model,
+        providerType: planned.target.providerType,
+      };
+      if (deployment.region !== undefined) upstream.region = deployment.region;
+      handle.trace = trace.startAttempt(record, upstream);
+    }
+    return handle;
   }
 }
 
@@ -161,6 +197,8 @@ export interface AttemptHandle {
   record: AttemptRecord;
   holdsSlot: boolean;
   finished: boolean;
+  /** its span, when the request is traced */
+  trace?: AttemptTrace;
 }
 
 /** An unknown failure becomes a 500 (or the caller's cancellation when the signal says so). */

@@ -52,7 +52,9 @@ async function single(
   const forDeployment = prepared instanceof Promise ? await prepared : prepared;
   const handle = runner.beginNow(planned) ?? (await runner.begin(planned, context.signal));
   try {
-    const response = await runner.client(planned.target).complete(forDeployment, context);
+    const response = await runner
+      .client(planned.target)
+      .complete(forDeployment, runner.attemptContext(handle));
     runner.finish(handle, undefined, response.usage);
     runner.answeredBy(handle);
     return response;
@@ -96,7 +98,7 @@ function hedged(
       const racer: Racer = { handle, abort: () => controller.abort() };
       racers.push(racer);
       running += 1;
-      const attemptContext = { ...context, signal: controller.signal };
+      const attemptContext = runner.attemptContext(handle, controller.signal);
       Promise.resolve(runner.prepare(request, planned.target, controller.signal))
         .then((prepared) => runner.client(planned.target).complete(prepared, attemptContext))
         .then(

@@ -84,12 +84,14 @@ export function streamAlongRoute(
 
     const launch = (planned: PlannedAttempt<RouteTarget>, handle: AttemptHandle) => {
       const attempt: StreamAttempt = { planned, handle, held: [] };
-      let attemptContext: RequestContext = context;
+      let attemptContext: RequestContext;
       if (hedging) {
         const child = childController(context.signal);
         attempt.abort = () => child.controller.abort();
         attempt.dispose = child.dispose;
-        attemptContext = { ...context, signal: child.controller.signal };
+        attemptContext = runner.attemptContext(handle, child.controller.signal);
+      } else {
+        attemptContext = runner.attemptContext(handle);
       }
       addLive(attempt);
       // defer: a provider that throws while starting fails this attempt like any other error

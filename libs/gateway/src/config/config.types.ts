@@ -1,4 +1,4 @@
-import type { ContextOptions } from '@app/core';
+import type { ContextOptions, Pricing } from '@app/core';
 import type { ProviderConfig } from '@app/providers/provider-config';
 
 /** The validated gateway configuration: every defaulted field is filled in. */
@@ -122,15 +122,8 @@ export interface DeploymentConfig {
   breaker: BreakerConfig;
 }
 
-/** Prices in USD per million tokens. */
-export interface PricingConfig {
-  inputPerMTok: number;
-  /** prompt tokens read from the provider's cache */
-  cachedInputPerMTok: number;
-  /** prompt tokens written to the provider's cache */
-  cacheWritePerMTok: number;
-  outputPerMTok: number;
-}
+/** Prices in USD per million tokens (cached input and cache writes default to the input price). */
+export type PricingConfig = Pricing;
 
 export interface RouteConfig {
   /** what callers put in `model` */

@@ -17,7 +17,13 @@ const DEPLOYMENT_FIELDS = [
   'pricing',
   'breaker',
 ];
-const PRICING_FIELDS = ['inputPerMTok', 'cachedInputPerMTok', 'cacheWritePerMTok', 'outputPerMTok'];
+const PRICING_FIELDS = [
+  'inputPerMTok',
+  'cachedInputPerMTok',
+  'cacheWritePerMTok',
+  'outputPerMTok',
+  'reasoningPerMTok',
+];
 const PRICE = { min: 0 };
 
 export interface DeploymentsResult {
@@ -84,14 +90,17 @@ export function readDeployments(
   return { deployments, names };
 }
 
-/** Cached input and cache writes are charged like input unless priced separately. */
+/** Cached input and cache writes are charged like input, reasoning like output, unless priced separately. */
 function readPricing(r: ObjectReader | undefined): PricingConfig | undefined {
   if (r === undefined) return undefined;
   const inputPerMTok = r.number('inputPerMTok', { required: true, ...PRICE }) ?? 0;
-  return {
+  const pricing: PricingConfig = {
     inputPerMTok,
     cachedInputPerMTok: r.number('cachedInputPerMTok', PRICE) ?? inputPerMTok,
     cacheWritePerMTok: r.number('cacheWritePerMTok', PRICE) ?? inputPerMTok,
     outputPerMTok: r.number('outputPerMTok', { required: true, ...PRICE }) ?? 0,
   };
+  const reasoning = r.number('reasoningPerMTok', PRICE);
+  if (reasoning !== undefined) pricing.reasoningPerMTok = reasoning;
+  return pricing;
 }

@@ -15,6 +15,7 @@ import { ContextStep } from './context-step';
 
 const target: RouteTarget = {
   deployment: { name: 'mini', provider: 'p', model: 'gpt-4o-mini', breaker: DEFAULT_BREAKER },
+  providerType: 'openai',
   limits: { contextWindow: 600, maxOutputTokens: 100 },
 };
 
@@ -62,7 +63,7 @@ describe('ContextStep', () => {
   it('hands back the same request, synchronously, when it fits or the window is unknown', () => {
     const request: ChatRequest = { model: 'gpt-4o-mini', messages: turns(2) };
     expect(step.fit(request, route(), target, context, signal)).toBe(request);
-    const unknown: RouteTarget = { deployment: target.deployment };
+    const unknown: RouteTarget = { deployment: target.deployment, providerType: 'openai' };
     const big = { model: 'gpt-4o-mini', messages: turns(200) };
     expect(step.fit(big, route(), unknown, context, signal)).toBe(big);
     expect(context.meta.context).toBeUndefined();

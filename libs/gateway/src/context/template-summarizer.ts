@@ -65,12 +65,22 @@ export class TemplateSummarizer implements Summarizer, ChunkSummarizer {
       deadline: this.parent.deadline,
       tenant: this.parent.tenant,
     });
+    // the summary's attempts are spans of the request they were made for
+    if (this.parent.trace !== undefined) context.trace = this.parent.trace;
     context.contextOptions = {
       options: { ...this.options, policy: SUMMARY_CONTEXT },
       force: true,
     };
-    const response = await this.llm.complete(request, context);
-    return response.message.content ?? '';
+    try {
+      const response = await this.llm.complete(request, context);
+      return response.message.content ?? '';
+    } finally {
+      // what the summary consumed is billed to the request it was made for
+      const { attemptLog, subAttempts } = context.meta;
+      const parent = (this.parent.meta.subAttempts ??= []);
+      if (attemptLog !== undefined) parent.push(...attemptLog);
+      if (subAttempts !== undefined) parent.push(...subAttempts);
+    }
   }
 }
 

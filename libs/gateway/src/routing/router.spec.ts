@@ -36,7 +36,11 @@ function config(allowDirectDeployments: boolean): GatewayConfig {
     source: 'test',
     server: { ...DEFAULT_SERVER, allowDirectDeployments },
     auth: { allowAnonymous: true, apiKeys: [] },
-    providers: [],
+    providers: [
+      { name: 'openai', type: 'openai' },
+      { name: 'anthropic', type: 'anthropic' },
+      { name: 'local', type: 'simulator' },
+    ] as GatewayConfig['providers'],
     deployments,
     routes: [
       { name: 'chat', targets: ['gpt@openai', 'claude@anthropic'], retry },
@@ -63,6 +67,18 @@ function notFound(router: Router, model: string): GatewayError {
 
 const GPT_4O_MINI = { contextWindow: 128_000, maxOutputTokens: 16_384 };
 const CLAUDE_HAIKU_4_5 = { contextWindow: 200_000, maxOutputTokens: 64_000 };
+const GPT_4O_MINI_PRICE = {
+  inputPerMTok: 0.15,
+  cachedInputPerMTok: 0.075,
+  cacheWritePerMTok: 0.15,
+  outputPerMTok: 0.6,
+};
+const CLAUDE_HAIKU_4_5_PRICE = {
+  inputPerMTok: 1,
+  cachedInputPerMTok: 0.1,
+  cacheWritePerMTok: 1.25,
+  outputPerMTok: 5,
+};
 
 describe('Router', () => {
   it('resolves a route to its targets in fallback order with its retry policy', () => {
@@ -71,8 +87,18 @@ describe('Router', () => {
       name: 'chat',
       kind: 'route',
       targets: [
-        { deployment: deployments[0], limits: GPT_4O_MINI },
-        { deployment: deployments[1], limits: CLAUDE_HAIKU_4_5 },
+        {
+          deployment: deployments[0],
+          providerType: 'openai',
+          limits: GPT_4O_MINI,
+          pricing: GPT_4O_MINI_PRICE,
+        },
+        {
+          deployment: deployments[1],
+          providerType: 'anthropic',
+          limits: CLAUDE_HAIKU_4_5,
+          pricing: CLAUDE_HAIKU_4_5_PRICE,
+        },
       ],
       retry,
     });
@@ -110,6 +136,20 @@ describe('Router', () => {
     expect(plain.resolve('sim-plain').targets[0].limits).toBeUndefined();
   });
 
+  it("takes a target's prices from its deployment first, then the catalog's list, else none", () => {
+    const priced: DeploymentConfig = {
+      ...deployments[0],
+      name: 'priced',
+      pricing: { ...GPT_4O_MINI_PRICE, inputPerMTok: 9 },
+    };
+    const plain: DeploymentConfig = { ...deployments[2], name: 'plain' };
+    const router = new Router({ ...config(true), deployments: [...deployments, priced, plain] });
+    expect(router.resolve('priced').targets[0].pricing?.inputPerMTok).toBe(9);
+    expect(router.resolve('claude@anthropic').targets[0].pricing).toEqual(CLAUDE_HAIKU_4_5_PRICE);
+    expect(router.resolve('plain').targets[0].pricing).toBeUndefined();
+    expect(router.resolve('plain').targets[0].providerType).toBe('simulator');
+  });
+
   describe('with direct deployments on', () => {
     const router = new Router(config(true));
 
@@ -117,7 +157,14 @@ describe('Router', () => {
       expect(router.resolve('gpt@openai')).toEqual({
         name: 'gpt@openai',
         kind: 'deployment',
-        targets: [{ deployment: deployments[0], limits: GPT_4O_MINI }],
+        targets: [
+          {
+            deployment: deployments[0],
+            providerType: 'openai',
+            limits: GPT_4O_MINI,
+            pricing: GPT_4O_MINI_PRICE,
+          },
+        ],
         retry: DEFAULT_RETRY,
       });
     });

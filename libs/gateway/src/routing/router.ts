@@ -1,5 +1,5 @@
-import { GatewayError, type ContextOptions } from '@app/core';
-import { lookupModel } from '@app/providers';
+import { GatewayError, type ContextOptions, type Pricing } from '@app/core';
+import { lookupModel, lookupPricing } from '@app/providers';
 import {
   DEFAULT_RETRY,
   type DeploymentConfig,
@@ -12,6 +12,10 @@ import {
 /** One place a request can be sent: a deployment with the provider that serves it. */
 export interface RouteTarget {
   deployment: DeploymentConfig;
+  /** the type of the deployment's provider (`openai`, `anthropic`, ...) */
+  providerType: string;
+  /** the deployment's prices: its `pricing`, else the catalog's list price; unset when unknown */
+  pricing?: Pricing;
   /**
    * The deployment's context window and output limit: from its config, else the model catalog;
    * undefined when neither knows (then no context-window step runs for it).
@@ -41,9 +45,12 @@ export class Router {
   private readonly routes = new Map<string, ResolvedRoute>();
 
   constructor(config: GatewayConfig) {
-    const deployments = new Map(config.deployments.map((d) => [d.name, d]));
+    const providerTypes = new Map(config.providers.map((p) => [p.name, p.type]));
+    const targets = new Map(
+      config.deployments.map((d) => [d.name, targetOf(d, providerTypes.get(d.provider) ?? '')]),
+    );
     for (const route of config.routes) {
-      this.routes.set(route.name, resolveRoute(route, deployments));
+      this.routes.set(route.name, resolveRoute(route, targets));
     }
     if (config.server.allowDirectDeployments) {
       for (const deployment of config.deployments) {
@@ -51,7 +58,7 @@ export class Router {
           this.routes.set(deployment.name, {
             name: deployment.name,
             kind: 'deployment',
-            targets: [targetOf(deployment)],
+            targets: [targets.get(deployment.name) as RouteTarget],
             retry: DIRECT_DEPLOYMENT_RETRY,
           });
         }
@@ -72,16 +79,14 @@ export class Router {
   }
 }
 
-function resolveRoute(
-  route: RouteConfig,
-  deployments: Map<string, DeploymentConfig>,
-): ResolvedRoute {
+function resolveRoute(route: RouteConfig, known: Map<string, RouteTarget>): ResolvedRoute {
   const { name } = route;
-  const targets = route.targets.map((target) => {
-    const deployment = deployments.get(target);
+  const targets = route.targets.map((deployment) => {
+    const target = known.get(deployment);
     // the config validator already rejects this; the check keeps the type honest
-    if (!deployment) throw new Error(`route ${name}: unknown deployment ${target}`);
-    return targetOf(deployment);
+    if (!target) throw new Error(`route ${name}: unknown deployment ${deployment}`);
+    // a copy per place in the chain: the plan tells the targets apart by identity
+    return { ...target };
   });
   const resolved: ResolvedRoute = { name, kind: 'route', targets, retry: route.retry };
   if (route.timeoutMs !== undefined) resolved.timeoutMs = route.timeoutMs;
@@ -90,14 +95,20 @@ function resolveRoute(
   return resolved;
 }
 
-/** A deployment as a route target, with its limits from its config or the model catalog. */
-function targetOf(deployment: DeploymentConfig): RouteTarget {
+/**
+ * A deployment as a route target, with its limits and prices from its config or the model catalog.
+ */
+function targetOf(deployment: DeploymentConfig, providerType: string): RouteTarget {
+  const target: RouteTarget = { deployment, providerType };
+  const pricing = deployment.pricing ?? lookupPricing(deployment.model);
+  if (pricing !== undefined) target.pricing = pricing;
   const known = lookupModel(deployment.model);
   const contextWindow = deployment.contextWindow ?? known?.contextWindow;
-  if (contextWindow === undefined) return { deployment };
+  if (contextWindow === undefined) return target;
   const maxOutputTokens = Math.min(
     deployment.maxOutputTokens ?? known?.maxOutputTokens ?? contextWindow,
     contextWindow,
   );
-  return { deployment, limits: { contextWindow, maxOutputTokens } };
+  target.limits = { contextWindow, maxOutputTokens };
+  return target;
 }
