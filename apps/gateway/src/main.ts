@@ -1,3 +1,4 @@
+import { activeTracing } from './instrumentation'; // first: tracing starts before Nest loads
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@app/gateway';
 import { createGatewayLogger } from '@app/observability';
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const logger = createGatewayLogger({ level: settings.logLevel });
   const app = await createGatewayApp({ config, logger });
   const lifecycle = app.get(LifecycleService);
-  installGracefulShutdown(app, lifecycle, config.server.drainTimeoutMs, logger);
+  installGracefulShutdown(app, lifecycle, config.server.drainTimeoutMs, logger, activeTracing());
   await app.listen(settings.port, settings.host);
   lifecycle.markStarted();
   if (decision.warning) logger.warn(decision.warning);

@@ -79,8 +79,24 @@ export class HttpTransport {
   }
 
   private send(call: TransportCall): UpstreamExchange {
-    const headers = call.headers ? { ...this.headers, ...call.headers } : this.headers;
-    return postUpstream(this.target, this.agents, call.path, JSON.stringify(call.body), headers);
+    return postUpstream(
+      this.target,
+      this.agents,
+      call.path,
+      JSON.stringify(call.body),
+      this.headersOf(call),
+    );
+  }
+
+  /**
+   * The provider's headers, the call's own, and with tracing on the W3C `traceparent` of the
+   * attempt's span (so the upstream's spans join the caller's trace). It wins over a configured
+   * header of the same name: it names the span this very request belongs to.
+   */
+  private headersOf(call: TransportCall): Record<string, string> {
+    const traceparent = call.context.traceparent;
+    if (!traceparent) return call.headers ? { ...this.headers, ...call.headers } : this.headers;
+    return { ...this.headers, ...call.headers, traceparent };
   }
 
   /** POST a JSON body and resolve the parsed JSON response; rejects with a GatewayError. */

@@ -1,0 +1,4 @@
+export * from './gateway-tracer';
+export * from './semconv';
+export * from './tracing-env';
+export * from './tracing-sdk';
