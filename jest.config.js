@@ -1,6 +1,6 @@
 /** Unit specs live beside the code (`*.spec.ts`); e2e suites live in test/ (`*.e2e-spec.ts`). */
 const moduleNameMapper = {
-  '^@app/(core|providers|gateway|resilience|streaming|observability|tenancy|templates|context|conversations)(|/.*)$':
+  '^@app/(core|providers|gateway|resilience|streaming|observability|tenancy|templates|context|conversations|usage)(|/.*)$':
     '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': 'ts-jest' };

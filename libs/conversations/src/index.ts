@@ -6,5 +6,13 @@ export {
   openConversationStore,
   type OpenConversationStoreOptions,
 } from './open-conversation-store';
-export { DEFAULT_SQLITE_PATH } from './dialects/sqlite';
-export { scrubDatabaseUrl } from './scrub';
+// the database plumbing, also used by the other stores in the same database (the usage ledger)
+export { DEFAULT_SQLITE_PATH, openSqliteDialect, type SqliteOptions } from './dialects/sqlite';
+export {
+  checkSchemaName,
+  isPostgresUrl,
+  openPostgresDialect,
+  type PostgresOptions,
+} from './dialects/postgres';
+export { describeDatabaseUrl, scrubDatabaseUrl } from './scrub';
+export { errorText } from './error-text';

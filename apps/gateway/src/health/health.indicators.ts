@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
 import { ConversationStore } from '@app/conversations';
 import { ResilienceRegistry } from '@app/resilience';
+import { UsageRecorder, UsageStore } from '@app/usage';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 
 /** Health indicators: each returns up or down and never throws; none calls an upstream. */
@@ -14,6 +15,8 @@ export class GatewayHealthIndicators {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly resilience: ResilienceRegistry,
     @Inject(ConversationStore) private readonly store: ConversationStore,
+    @Inject(UsageStore) private readonly usageStore: UsageStore,
+    private readonly usageRecorder: UsageRecorder,
   ) {}
 
   config_() {
@@ -54,6 +57,20 @@ export class GatewayHealthIndicators {
     if (ping.ok) details.latencyMs = ping.latencyMs;
     else details.error = ping.error;
     return this.indicators.check('storage').up(details);
+  }
+
+  /**
+   * The usage ledger: its database (a 2 s ping) and the recorder's buffer (events waiting, events
+   * lost). Always up, like storage: while the database is away the events wait in memory.
+   */
+  async usage() {
+    const ping = await this.usageStore.ping();
+    const { pending, dropped, failing } = this.usageRecorder.stats();
+    const details: Record<string, unknown> = { kind: this.usageStore.kind, reachable: ping.ok };
+    if (ping.ok) details.latencyMs = ping.latencyMs;
+    else details.error = ping.error;
+    Object.assign(details, { pendingEvents: pending, droppedEvents: dropped, writing: !failing });
+    return this.indicators.check('usage').up(details);
   }
 
   started() {

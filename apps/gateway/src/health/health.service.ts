@@ -29,6 +29,7 @@ export class HealthService {
       () => this.indicators.serving(),
       () => this.indicators.upstreams(),
       () => this.indicators.storage(),
+      () => this.indicators.usage(),
     ]);
   }
 

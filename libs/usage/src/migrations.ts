@@ -1,0 +1,73 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * The ledger's schema, in code. Append new migrations; never edit one that has shipped. Names sort
+ * in execution order.
+ */
+export const USAGE_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_usage_events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('usage_events')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('day', 'text', (col) => col.notNull())
+        .addColumn('request_id', 'text', (col) => col.notNull())
+        .addColumn('tenant', 'text', (col) => col.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('route', 'text')
+        .addColumn('deployment', 'text', (col) => col.notNull())
+        .addColumn('provider', 'text', (col) => col.notNull())
+        .addColumn('prompt_name', 'text')
+        .addColumn('attempt_kind', 'text', (col) => col.notNull())
+        .addColumn('attempt_outcome', 'text', (col) => col.notNull())
+        .addColumn('sub_request', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('input_tokens', 'integer', (col) => col.notNull())
+        .addColumn('output_tokens', 'integer', (col) => col.notNull())
+        .addColumn('cached_input_tokens', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('cache_write_tokens', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('reasoning_tokens', 'integer', (col) => col.notNull().defaultTo(0))
+        // 64-bit in both: SQLite's INTEGER affinity, PostgreSQL's int8
+        .addColumn('cost_nano_usd', 'bigint')
+        .addColumn('estimated', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      // a day range, for everyone (operators) or for one tenant
+      await db.schema
+        .createIndex('usage_events_day_tenant_idx')
+        .on('usage_events')
+        .columns(['day', 'tenant'])
+        .execute();
+      // a tenant's own totals, with or without a range
+      await db.schema
+        .createIndex('usage_events_tenant_day_idx')
+        .on('usage_events')
+        .columns(['tenant', 'day'])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => USAGE_MIGRATIONS,
+};
+
+/**
+ * Brings the ledger's schema up to date. Its bookkeeping tables (`usage_migration`,
+ * `usage_migration_lock`) are its own, so it shares a database or schema with the conversation
+ * store without either taking the other's migrations for unknown ones.
+ */
+export async function migrateUsageToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'usage_migration',
+    migrationLockTableName: 'usage_migration_lock',
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error === undefined) return;
+  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+  const cause = error instanceof Error ? error : new Error(JSON.stringify(error));
+  if (failed === undefined) throw cause;
+  throw new Error(`migration ${failed} failed: ${cause.message}`, { cause });
+}
