@@ -184,10 +184,12 @@ describe('conversations API', () => {
       expect(order.slice(0, -2).every((name) => name === 'delta')).toBe(true);
       expect(order.filter((name) => name === 'delta').length).toBeGreaterThan(3);
       expect(deltas(result.events)).toBe(text);
+      // the turn's cost at gpt-4o-mini's list price: 21 x $0.15/M + 13 x $0.60/M
       expect(result.events.at(-2)!.json).toEqual({
         input_tokens: 21,
         output_tokens: 13,
         total_tokens: 34,
+        cost_usd: 0.00001095,
       });
       const done = result.events.at(-1)!.json as {
         user_message: WireMessage;

@@ -8,6 +8,7 @@ import {
   type RequestContext,
 } from '@app/core';
 import { SSE_DONE, sseData } from '@app/streaming';
+import { usageExtras } from '../http/request-cost';
 import type { ChatCompletionRequestDto } from './dto/chat-completion.dto';
 import { toChatRequest } from './openai-request';
 import {
@@ -35,7 +36,7 @@ export class ChatCompletionsService {
     const identity = newCompletionIdentity(request.model);
     const response = await this.llm.complete(request, context);
     context.meta.usage = response.usage;
-    return toOpenAiCompletion(response, identity);
+    return toOpenAiCompletion(response, identity, usageExtras(context));
   }
 
   /**
@@ -67,12 +68,13 @@ export class ChatCompletionsService {
             subscriber.next(sseData(toOpenAiChunk(withRole, identity, includeUsage)));
           }
           if (chunk.usage && includeUsage) {
-            subscriber.next(sseData(toOpenAiUsageChunk(chunk.usage, identity)));
+            subscriber.next(
+              sseData(toOpenAiUsageChunk(chunk.usage, identity, usageExtras(context))),
+            );
           }
         },
         error: (error: unknown) => {
-          context.meta.streamOutcome =
-            error instanceof GatewayError && error.code === 'upstream_stream_cut' ? 'cut' : 'error';
+          context.meta.streamOutcome = streamOutcomeOf(error);
           subscriber.error(error);
         },
         complete: () => {
@@ -84,4 +86,11 @@ export class ChatCompletionsService {
       return () => subscription.unsubscribe();
     });
   }
+}
+
+/** How a failed stream ended: cut by the upstream, cancelled by the caller, or another error. */
+function streamOutcomeOf(error: unknown): 'cut' | 'cancelled' | 'error' {
+  if (!(error instanceof GatewayError)) return 'error';
+  if (error.code === 'upstream_stream_cut') return 'cut';
+  return error.code === 'client_closed_request' ? 'cancelled' : 'error';
 }

@@ -9,6 +9,15 @@ export interface OpenAiUsage {
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens: number };
   completion_tokens_details?: { reasoning_tokens: number };
+  /** the gateway's extras (the OpenAI SDKs ignore unknown fields): the request's cost in USD */
+  cost_usd?: number;
+  /** the gateway counted the tokens: the provider reported none */
+  estimated?: true;
+}
+
+/** What the gateway adds to a usage object: the cost of the whole request (every attempt). */
+export interface UsageExtras {
+  costUsd?: string;
 }
 
 interface OpenAiToolCall {
@@ -52,7 +61,7 @@ export function newCompletionIdentity(model: string): CompletionIdentity {
   };
 }
 
-export function toOpenAiUsage(usage: Usage): OpenAiUsage {
+export function toOpenAiUsage(usage: Usage, extras: UsageExtras = {}): OpenAiUsage {
   const wire: OpenAiUsage = {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
@@ -64,6 +73,8 @@ export function toOpenAiUsage(usage: Usage): OpenAiUsage {
   if (usage.reasoningTokens !== undefined) {
     wire.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
   }
+  if (extras.costUsd !== undefined) wire.cost_usd = Number(extras.costUsd);
+  if (usage.estimated) wire.estimated = true;
   return wire;
 }
 
@@ -78,6 +89,7 @@ function toWireToolCalls(calls: ToolCall[]): OpenAiToolCall[] {
 export function toOpenAiCompletion(
   response: ChatResponse,
   identity: CompletionIdentity,
+  extras: UsageExtras = {},
 ): OpenAiCompletion {
   const message: OpenAiCompletion['choices'][0]['message'] = {
     role: 'assistant',
@@ -93,7 +105,7 @@ export function toOpenAiCompletion(
     created: identity.created,
     model: identity.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: response.finishReason }],
-    usage: toOpenAiUsage(response.usage),
+    usage: toOpenAiUsage(response.usage, extras),
     system_fingerprint: null,
   };
 }
@@ -130,7 +142,11 @@ export function toOpenAiChunk(
 }
 
 /** The last chunk when the caller asked for `stream_options.include_usage`. */
-export function toOpenAiUsageChunk(usage: Usage, identity: CompletionIdentity) {
+export function toOpenAiUsageChunk(
+  usage: Usage,
+  identity: CompletionIdentity,
+  extras: UsageExtras = {},
+) {
   return {
     id: identity.id,
     object: 'chat.completion.chunk',
@@ -138,7 +154,7 @@ export function toOpenAiUsageChunk(usage: Usage, identity: CompletionIdentity) {
     model: identity.model,
     system_fingerprint: null,
     choices: [],
-    usage: toOpenAiUsage(usage),
+    usage: toOpenAiUsage(usage, extras),
   };
 }
 

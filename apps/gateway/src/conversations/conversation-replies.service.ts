@@ -16,6 +16,7 @@ import {
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/gateway';
 import { sseEvent } from '@app/streaming';
 import { PromptRegistry } from '@app/templates';
+import { requestCostUsd } from '../http/request-cost';
 import { conversationOwner } from './conversation-owner';
 import { wireMessage } from './conversation-wire';
 import { ConversationsService } from './conversations.service';
@@ -121,13 +122,20 @@ export class ConversationReplies {
                 input_tokens: usage.inputTokens,
                 output_tokens: usage.outputTokens,
                 total_tokens: usage.totalTokens,
+                // the whole turn's cost: every attempt and the summaries made for it
+                ...costField(context),
+                ...(usage.estimated ? { estimated: true } : {}),
               }),
             );
           }
         },
         error: (error: unknown) => {
           context.meta.streamOutcome =
-            error instanceof GatewayError && error.code === 'upstream_stream_cut' ? 'cut' : 'error';
+            error instanceof GatewayError && error.code === 'upstream_stream_cut'
+              ? 'cut'
+              : error instanceof GatewayError && error.code === 'client_closed_request'
+                ? 'cancelled'
+                : 'error';
           if (text !== '') savePartial('upstream failure');
           else settled = true;
           subscriber.error(error);
@@ -213,4 +221,10 @@ export class ConversationReplies {
     this.notePrompt(conversation, context);
     return { conversation, userMessage, request };
   }
+}
+
+/** `{ cost_usd }` when the turn's cost is known (every attempt priced). */
+function costField(context: RequestContext): { cost_usd?: number } {
+  const cost = requestCostUsd(context);
+  return cost === undefined ? {} : { cost_usd: Number(cost) };
 }

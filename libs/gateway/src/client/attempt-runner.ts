@@ -3,12 +3,15 @@ import {
   type AttemptRecord,
   type AttemptTrace,
   type AttemptUpstream,
+  type ChatChunk,
   type ChatRequest,
+  type ChatResponse,
   type LlmClient,
   type RequestContext,
   type Usage,
 } from '@app/core';
 import { isDeploymentFailure, type PlannedAttempt, type ResilienceRegistry } from '@app/resilience';
+import { consumedTokens, chunkText, UsageMeter } from '../billing/usage-meter';
 import type { ContextStep } from '../context/context-step';
 import type { ResolvedRoute, RouteTarget } from '../routing/router';
 
@@ -23,6 +26,7 @@ export class AttemptRunner {
     private readonly providers: ReadonlyMap<string, LlmClient>,
     readonly resilience: ResilienceRegistry,
     private readonly contextStep?: ContextStep,
+    private readonly meter: UsageMeter = DEFAULT_METER,
   ) {}
 
   /**
@@ -94,7 +98,8 @@ export class AttemptRunner {
     const ms = Date.now() - handle.startedAt;
     const record = handle.record;
     record.ms = ms;
-    if (usage !== undefined) record.usage = usage;
+    if (usage !== undefined) this.meter.bill(record, usage, handle.planned.target.pricing);
+    else if (record.usage === undefined) this.billUnreported(handle, error, lost);
     if (error === undefined && !lost) {
       record.outcome = 'ok';
       this.resilience.settle(deployment.name, 'success', ms);
@@ -133,6 +138,54 @@ export class AttemptRunner {
     return context;
   }
 
+  /** The attempt's request as it goes upstream (fitted, with the deployment's model). */
+  sent(handle: AttemptHandle, request: ChatRequest): void {
+    handle.request = request;
+  }
+
+  /**
+   * A stream chunk of the attempt: its text is kept for counting, its usage report (the provider's)
+   * billed at once, so the request's cost is known when the caller's usage chunk goes out.
+   */
+  received(handle: AttemptHandle, chunk: ChatChunk): void {
+    handle.opened = true;
+    const text = chunkText(chunk);
+    if (text.length > 0) handle.output += text;
+    if (chunk.finishReason !== undefined) handle.record.finishReason = chunk.finishReason;
+    if (chunk.usage !== undefined) {
+      this.meter.bill(handle.record, chunk.usage, handle.planned.target.pricing);
+    }
+  }
+
+  /**
+   * The usage of a stream that ended without the provider's report: counted, flagged `estimated`,
+   * and billed (undefined when the attempt's request was never sent).
+   */
+  countedUsage(handle: AttemptHandle): Usage | undefined {
+    if (handle.record.usage !== undefined) return handle.record.usage;
+    if (handle.request === undefined) return undefined;
+    const usage = this.meter.estimate(handle.request, handle.output);
+    this.meter.bill(handle.record, usage, handle.planned.target.pricing);
+    return usage;
+  }
+
+  /** Ends a non-streaming attempt that answered: its usage (counted when unreported) and finish. */
+  finishAnswered(handle: AttemptHandle, response: ChatResponse, lost = false): void {
+    handle.record.finishReason = response.finishReason;
+    const usage =
+      handle.request === undefined
+        ? response.usage
+        : this.meter.responseUsage(handle.request, response);
+    if (handle.finished) {
+      // an answer that arrived after the race was decided: what it really used replaces the count
+      this.meter.bill(handle.record, usage, handle.planned.target.pricing);
+      return;
+    }
+    // the caller sees the counted usage, not the zeros of a response that reported none
+    response.usage = usage;
+    this.finish(handle, undefined, usage, lost);
+  }
+
   /** The attempt that answered: the headers and log line name its deployment. */
   answeredBy(handle: AttemptHandle): void {
     const { meta } = this.context;
@@ -140,6 +193,15 @@ export class AttemptRunner {
     meta.deployment = deployment.name;
     meta.provider = deployment.provider;
     meta.fallback = handle.planned.target !== this.route.targets[0];
+  }
+
+  /** An attempt that ended without a usage report: counted when it consumed tokens anyway. */
+  private billUnreported(handle: AttemptHandle, error: GatewayError | undefined, lost: boolean) {
+    if (handle.request === undefined) return;
+    if (!consumedTokens(handle.opened, true, error, lost)) return;
+    // an attempt given up before its stream opened read its prompt but wrote nothing we saw
+    const usage = this.meter.estimate(handle.request, handle.output);
+    this.meter.bill(handle.record, usage, handle.planned.target.pricing);
   }
 
   /** The hedge delay of this route for a target, or undefined for no hedge (yet). */
@@ -176,6 +238,8 @@ export class AttemptRunner {
       record,
       holdsSlot: false,
       finished: false,
+      opened: false,
+      output: '',
     };
     const trace = this.context.trace;
     if (trace !== undefined) {
@@ -199,7 +263,15 @@ export interface AttemptHandle {
   finished: boolean;
   /** its span, when the request is traced */
   trace?: AttemptTrace;
+  /** the request as sent upstream (unset until it is) */
+  request?: ChatRequest;
+  /** streams: a chunk came from the upstream */
+  opened: boolean;
+  /** streams: the output text received so far (counted when the upstream reports no usage) */
+  output: string;
 }
+
+const DEFAULT_METER = new UsageMeter();
 
 /** An unknown failure becomes a 500 (or the caller's cancellation when the signal says so). */
 export function toGatewayError(error: unknown, signal: AbortSignal): GatewayError {

@@ -52,10 +52,11 @@ async function single(
   const forDeployment = prepared instanceof Promise ? await prepared : prepared;
   const handle = runner.beginNow(planned) ?? (await runner.begin(planned, context.signal));
   try {
+    runner.sent(handle, forDeployment);
     const response = await runner
       .client(planned.target)
       .complete(forDeployment, runner.attemptContext(handle));
-    runner.finish(handle, undefined, response.usage);
+    runner.finishAnswered(handle, response);
     runner.answeredBy(handle);
     return response;
   } catch (error) {
@@ -100,16 +101,19 @@ function hedged(
       running += 1;
       const attemptContext = runner.attemptContext(handle, controller.signal);
       Promise.resolve(runner.prepare(request, planned.target, controller.signal))
-        .then((prepared) => runner.client(planned.target).complete(prepared, attemptContext))
+        .then((prepared) => {
+          runner.sent(handle, prepared);
+          return runner.client(planned.target).complete(prepared, attemptContext);
+        })
         .then(
           (response) => {
             if (settled) {
               // answered after the race was decided (it was logged as lost): its tokens were used
-              if (response.usage) handle.record.usage = response.usage;
+              runner.finishAnswered(handle, response);
               return;
             }
             settle();
-            runner.finish(handle, undefined, response.usage);
+            runner.finishAnswered(handle, response);
             runner.answeredBy(handle);
             plan.settleOn(planned.index);
             for (const other of racers) {

@@ -353,8 +353,10 @@ describe('GatewayClient', () => {
       await settle();
       expect(recorded.error).toBeUndefined();
       expect(recorded.completed).toBe(true);
-      expect(recorded.chunks).toEqual([opener, ...fromB.slice(1)]);
-      recorded.chunks.slice(1).forEach((chunk, i) => expect(chunk).toBe(fromB[i + 1]));
+      // b reported no usage: the caller gets one counted by the gateway, flagged estimated
+      const counted = { usage: makeUsage(8, 2, { estimated: true }) };
+      expect(recorded.chunks).toEqual([opener, ...fromB.slice(1), counted]);
+      recorded.chunks.slice(1, 3).forEach((chunk, i) => expect(chunk).toBe(fromB[i + 1]));
       expect(p1.requests).toHaveLength(2);
       expect(p2.requests.map((r) => r.model)).toEqual(['model-b']);
       expect(context.meta).toMatchObject({ deployment: 'b@p2', provider: 'p2', attempts: 3 });
@@ -420,7 +422,7 @@ describe('GatewayClient', () => {
       p1.streamsWith(of<ChatChunk>({ delta: { role: 'assistant' } }));
       const recorded = record(client.stream(request, context));
       await settle();
-      expect(recorded.chunks).toEqual([opener]);
+      expect(recorded.chunks).toEqual([opener, { usage: makeUsage(8, 0, { estimated: true }) }]);
       expect(recorded.completed).toBe(true);
     });
 
@@ -689,6 +691,7 @@ describe('GatewayClient resilience', () => {
         { delta: { role: 'assistant', content: '' } },
         { delta: { content: 'hedged' } },
         { finishReason: 'stop' },
+        { usage: makeUsage(8, 1, { estimated: true }) },
       ]);
       expect(recorded.completed).toBe(true);
       expect(p1Torn).toBe(true);

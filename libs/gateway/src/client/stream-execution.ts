@@ -1,11 +1,5 @@
 import { defer, from, Observable, switchMap, type Subscription } from 'rxjs';
-import {
-  GatewayError,
-  type ChatChunk,
-  type ChatRequest,
-  type RequestContext,
-  type Usage,
-} from '@app/core';
+import { GatewayError, type ChatChunk, type ChatRequest, type RequestContext } from '@app/core';
 import type { AttemptPlan, PlannedAttempt } from '@app/resilience';
 import type { RouteTarget } from '../routing/router';
 import {
@@ -24,7 +18,6 @@ interface StreamAttempt {
   handle: AttemptHandle;
   /** chunks received before this attempt committed */
   held: ChatChunk[];
-  usage?: Usage;
   subscription?: Subscription;
   /** aborts this attempt alone (hedged routes only) */
   abort?: () => void;
@@ -69,7 +62,7 @@ export function streamAlongRoute(
     };
     const abandon = (attempt: StreamAttempt, lost: boolean) => {
       removeLive(attempt);
-      runner.finish(attempt.handle, lost ? undefined : GatewayError.aborted(), attempt.usage, lost);
+      runner.finish(attempt.handle, lost ? undefined : GatewayError.aborted(), undefined, lost);
       attempt.subscription?.unsubscribe();
       attempt.abort?.();
     };
@@ -98,12 +91,14 @@ export function streamAlongRoute(
       attempt.subscription = defer(() => {
         const client = runner.client(planned.target);
         const prepared = runner.prepare(request, planned.target, attemptContext.signal);
-        return prepared instanceof Promise
-          ? from(prepared).pipe(switchMap((fitted) => client.stream(fitted, attemptContext)))
-          : client.stream(prepared, attemptContext);
+        const send = (fitted: ChatRequest) => {
+          runner.sent(handle, fitted);
+          return client.stream(fitted, attemptContext);
+        };
+        return prepared instanceof Promise ? from(prepared).pipe(switchMap(send)) : send(prepared);
       }).subscribe({
         next: (chunk) => {
-          if (chunk.usage) attempt.usage = chunk.usage;
+          runner.received(handle, chunk);
           if (winner === attempt) return subscriber.next(chunk);
           if (winner !== undefined) return;
           if (!opened) {
@@ -121,7 +116,7 @@ export function streamAlongRoute(
         error: (error: unknown) => {
           removeLive(attempt);
           const failure = toGatewayError(error, attemptContext.signal);
-          runner.finish(handle, failure, attempt.usage);
+          runner.finish(handle, failure);
           if (winner === attempt) return subscriber.error(failure);
           if (winner !== undefined || stopped) return;
           // another attempt of the race is still running: it may yet answer
@@ -131,10 +126,15 @@ export function streamAlongRoute(
         },
         complete: () => {
           removeLive(attempt);
-          runner.finish(handle, undefined, attempt.usage);
+          // an upstream that reported no usage: the caller still gets one, counted and flagged
+          const unreported = handle.record.usage === undefined;
+          const usage = runner.countedUsage(handle);
+          runner.finish(handle);
           // an attempt that finishes without content (an empty answer) still answers
           if (winner === undefined) commit(attempt);
-          if (winner === attempt) subscriber.complete();
+          if (winner !== attempt) return;
+          if (unreported && usage !== undefined) subscriber.next({ usage });
+          subscriber.complete();
         },
       });
     };
