@@ -98,6 +98,14 @@ const SUPPORT_V1_SYSTEM =
   'ask for it.';
 
 /** a gateway whose routes `smart` and `fast` go to distinct deployments of one upstream */
+/** an answer that matches classify-ticket's json_schema */
+const CLASSIFICATION = JSON.stringify({
+  category: 'technical',
+  priority: 'normal',
+  sentiment: 'neutral',
+  reason: 'A question about the product.',
+});
+
 function fakeUpstreamConfig(upstreamUrl: string, promptsDir: string): string {
   return `
 server:
@@ -627,6 +635,7 @@ describe('prompt templates over HTTP (fake OpenAI upstream)', () => {
 
     it('sends the literal text upstream on a completion', async () => {
       fake.requests.length = 0;
+      fake.enqueue({ type: 'text', text: CLASSIFICATION });
       const res = await call(url('/v1/prompts/classify-ticket/completions'), {
         body: { variables: { ticket: INJECTION, subject: '<i>{{ ticket }}</i>' } },
       });
@@ -820,6 +829,8 @@ describe('prompt templates over HTTP (fake OpenAI upstream)', () => {
     });
 
     it('streams without a usage chunk when not asked', async () => {
+      // the answer matches the prompt's json_schema: the output check lets the stream finish
+      fake.enqueue({ type: 'text', text: CLASSIFICATION });
       const res = await postSse(url('/v1/prompts/classify-ticket/completions'), {
         variables: { ticket: 'hello' },
         stream: true,

@@ -1,4 +1,4 @@
-import { createRequestContext, type RequestContext } from '@app/core';
+import { createRequestContext, makeUsage, type RequestContext } from '@app/core';
 import { gatewayHeaders } from './gateway-headers';
 
 describe('gatewayHeaders', () => {
@@ -58,7 +58,41 @@ describe('gatewayHeaders', () => {
       'x-gateway-attempts': '2',
       'x-gateway-fallback': 'false',
       'x-gateway-overhead-ms': '80',
+      // attempts were made and none consumed tokens
+      'x-gateway-cost-usd': '0',
     });
+  });
+
+  it("carries the request's cost over every attempt, and whether tokens were counted", () => {
+    const attempt = { provider: 'p', startedAt: 0, ms: 5 } as const;
+    Object.assign(context.meta, {
+      attempts: 2,
+      attemptLog: [
+        {
+          ...attempt,
+          deployment: 'a',
+          kind: 'first',
+          outcome: 'failed',
+          usage: makeUsage(40, 3, { estimated: true }),
+          costNanoUsd: 7_800,
+        },
+        {
+          ...attempt,
+          deployment: 'b',
+          kind: 'fallback',
+          outcome: 'ok',
+          usage: makeUsage(40, 10),
+          costNanoUsd: 12_000,
+        },
+      ],
+    });
+    expect(gatewayHeaders(context)).toMatchObject({
+      'x-gateway-cost-usd': '0.0000198',
+      'x-gateway-usage-estimated': 'true',
+    });
+    // an unpriced attempt: no cost rather than an understated one
+    delete context.meta.attemptLog?.[1].costNanoUsd;
+    expect(gatewayHeaders(context)['x-gateway-cost-usd']).toBeUndefined();
   });
 
   it('says when a fallback answered and when a hedge was started', () => {
@@ -87,5 +121,22 @@ describe('gatewayHeaders', () => {
       'x-gateway-route': 'chat',
       'x-gateway-attempts': '1',
     });
+  });
+
+  it('says what the output checks found, only when they found something', () => {
+    context.meta.quality = { schema: 'valid' };
+    expect(gatewayHeaders(context)['x-gateway-quality']).toBeUndefined();
+    context.meta.quality = { schema: 'repaired', repairs: 1 };
+    expect(gatewayHeaders(context)['x-gateway-quality']).toBe('schema=repaired; repairs=1');
+    context.meta.quality = { schema: 'invalid', repairs: 1, flagged: true };
+    expect(gatewayHeaders(context)['x-gateway-quality']).toBe(
+      'schema=invalid; repairs=1; flagged=true',
+    );
+    context.meta.quality = { schema: 'invalid', flagged: true };
+    expect(gatewayHeaders(context)['x-gateway-quality']).toBe('schema=invalid; flagged=true');
+    context.meta.quality = { truncated: true, empty: true, refusal: true };
+    expect(gatewayHeaders(context)['x-gateway-quality']).toBe('truncated; empty; refusal');
+    // a stream's headers leave before its output is known
+    expect(gatewayHeaders(context, { settled: false })['x-gateway-quality']).toBeUndefined();
   });
 });

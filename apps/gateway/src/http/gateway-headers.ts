@@ -1,4 +1,10 @@
-import type { ContextReport, RequestContext } from '@app/core';
+import {
+  requestBill,
+  type ContextReport,
+  type QualityReport,
+  type RequestContext,
+} from '@app/core';
+import { requestCostUsd } from './request-cost';
 
 /** Gateway time spent on a request so far: elapsed time minus time waiting on upstreams. */
 export function overheadMs(context: RequestContext): number {
@@ -29,9 +35,33 @@ export function gatewayHeaders(
       headers['x-gateway-fallback'] = meta.fallback ? 'true' : 'false';
       if (meta.hedged) headers['x-gateway-hedged'] = 'true';
       headers['x-gateway-overhead-ms'] = String(overheadMs(context));
+      const cost = requestCostUsd(context);
+      if (cost !== undefined) headers['x-gateway-cost-usd'] = cost;
+      if (requestBill(meta)?.estimated) headers['x-gateway-usage-estimated'] = 'true';
     }
   }
+  if (options.settled && meta.quality !== undefined) {
+    const quality = qualityHeader(meta.quality);
+    if (quality !== undefined) headers['x-gateway-quality'] = quality;
+  }
   return headers;
+}
+
+/**
+ * What the output checks found, when they found anything: `schema=repaired; repairs=1`,
+ * `schema=invalid; repairs=1; flagged=true`, `truncated`, `empty`, `refusal`, joined by `; `.
+ * Non-streamed answers only: a stream's headers leave before its output is known.
+ */
+export function qualityHeader(report: QualityReport): string | undefined {
+  const found: string[] = [];
+  if (report.schema !== undefined && report.schema !== 'valid')
+    found.push(`schema=${report.schema}`);
+  if (report.repairs) found.push(`repairs=${report.repairs}`);
+  if (report.flagged) found.push('flagged=true');
+  if (report.truncated) found.push('truncated');
+  if (report.empty) found.push('empty');
+  if (report.refusal) found.push('refusal');
+  return found.length === 0 ? undefined : found.join('; ');
 }
 
 /** What the context-window step did: `policy=truncate; before=9120; after=3980; dropped=12; summarized=0; window=4096`. */

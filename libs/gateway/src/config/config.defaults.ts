@@ -10,6 +10,7 @@ import type {
   ConversationsConfig,
   HedgeConfig,
   PromptsConfig,
+  QualityConfig,
   RetryBudgetConfig,
   RetryConfig,
   ServerConfig,
@@ -24,6 +25,7 @@ export const DEFAULT_SERVER: Readonly<ServerConfig> = {
   heartbeatMs: 15_000,
   drainTimeoutMs: 30_000,
   allowDirectDeployments: true,
+  metrics: true,
 };
 
 export const DEFAULT_RETRY: Readonly<RetryConfig> = {
@@ -68,6 +70,12 @@ export const DEFAULT_CONTEXT: Readonly<ContextConfig> = {
   chunkTokens: 2_000,
   overlapTokens: 200,
   concurrency: 4,
+};
+
+/** One repair of an answer that fails its JSON schema, then a 502 `output_schema_mismatch`. */
+export const DEFAULT_QUALITY: Readonly<QualityConfig> = {
+  schemaRepairs: 1,
+  onSchemaFailure: 'error',
 };
 
 export const DEFAULT_PROMPTS: Readonly<PromptsConfig> = { dir: 'prompts', watch: true };

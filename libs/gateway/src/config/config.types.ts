@@ -89,6 +89,8 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** whether callers may name a deployment directly as `model`, not only a route */
   allowDirectDeployments: boolean;
+  /** record the request metrics and serve `GET /metrics` */
+  metrics: boolean;
 }
 
 export interface AuthConfig {
@@ -138,6 +140,22 @@ export interface RouteConfig {
   hedge?: HedgeConfig;
   /** fitting requests to each target's context window; unset: `reject` with the defaults */
   context?: ContextConfig;
+  /**
+   * The output checks' policy (JSON schema repairs, what an answer that still fails gets). The
+   * config reader sets it on every route; a route built by hand without it gets DEFAULT_QUALITY.
+   */
+  quality?: QualityConfig;
+}
+
+/** What the gateway does with an answer that fails its `response_format` (paper 7.3). */
+export interface QualityConfig {
+  /** repair requests (the errors sent back to the model) before giving up, 0..3 */
+  schemaRepairs: number;
+  /**
+   * an answer still invalid after the repairs: `error` fails the request (502
+   * `output_schema_mismatch`), `flag` returns it marked `schema=invalid; flagged=true`
+   */
+  onSchemaFailure: 'error' | 'flag';
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   DEFAULT_BREAKER,
   DEFAULT_CONTEXT,
   DEFAULT_CONVERSATIONS,
+  DEFAULT_QUALITY,
   DEFAULT_RETRY,
   DEFAULT_RETRY_BUDGET,
   DEFAULT_SERVER,
@@ -53,7 +54,10 @@ describe('parseConfig: defaults', () => {
         },
       },
     });
-    expect(config.routes).toEqual([{ name: 'default', targets: ['sim'], retry: DEFAULT_RETRY }]);
+    expect(config.routes).toEqual([
+      { name: 'default', targets: ['sim'], retry: DEFAULT_RETRY, quality: DEFAULT_QUALITY },
+    ]);
+    expect(DEFAULT_QUALITY).toEqual({ schemaRepairs: 1, onSchemaFailure: 'error' });
     expect(config.resilience).toEqual({
       breaker: DEFAULT_BREAKER,
       retryBudget: DEFAULT_RETRY_BUDGET,
@@ -193,6 +197,32 @@ storage: { databaseUrl: '\${DATABASE_URL:-}' }
       'test.yaml',
     );
     expect(withDb.storage.databaseUrl).toBe('postgres://app@127.0.0.1:5432/test');
+  });
+});
+
+describe('parseConfig: quality', () => {
+  it("reads a route's output-check policy, defaulting what it leaves out", () => {
+    const config = parseConfig(
+      `
+providers: [{ name: local, type: simulator }]
+deployments: [{ name: sim, provider: local, model: sim }]
+routes:
+  plain: { targets: [sim] }
+  lenient: { targets: [sim], quality: { onSchemaFailure: flag } }
+  patient: { targets: [sim], quality: { schemaRepairs: 3, onSchemaFailure: error } }
+  none: { targets: [sim], quality: { schemaRepairs: 0 } }
+  fromEnv: { targets: [sim], quality: { schemaRepairs: '\${REPAIRS}' } }
+`,
+      { REPAIRS: '2' },
+      'test.yaml',
+    );
+    expect(config.routes.map((route) => route.quality)).toEqual([
+      DEFAULT_QUALITY,
+      { schemaRepairs: 1, onSchemaFailure: 'flag' },
+      { schemaRepairs: 3, onSchemaFailure: 'error' },
+      { schemaRepairs: 0, onSchemaFailure: 'error' },
+      { schemaRepairs: 2, onSchemaFailure: 'error' },
+    ]);
   });
 });
 

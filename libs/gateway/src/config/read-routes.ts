@@ -1,5 +1,5 @@
-import { DEFAULT_HEDGE, DEFAULT_RETRY } from './config.defaults';
-import type { HedgeConfig, RetryConfig, RouteConfig } from './config.types';
+import { DEFAULT_HEDGE, DEFAULT_QUALITY, DEFAULT_RETRY } from './config.defaults';
+import type { HedgeConfig, QualityConfig, RetryConfig, RouteConfig } from './config.types';
 import { type ConfigPath, formatPath } from './config-path';
 import { MODEL_NAME } from './naming';
 import type { ReadContext } from './read-context';
@@ -7,9 +7,18 @@ import { CONTEXT_FIELDS, readContextPolicy } from './read-context-policy';
 import { ObjectReader, isMapping } from './reader';
 import { didYouMean } from './suggest';
 
-const ROUTE_FIELDS = ['description', 'targets', 'retry', 'timeoutMs', 'hedge', 'context'];
+const ROUTE_FIELDS = [
+  'description',
+  'targets',
+  'retry',
+  'timeoutMs',
+  'hedge',
+  'context',
+  'quality',
+];
 const HEDGE_FIELDS = ['afterMs', 'percentile', 'minMs', 'maxMs'];
 const RETRY_FIELDS = Object.keys(DEFAULT_RETRY);
+const QUALITY_FIELDS = Object.keys(DEFAULT_QUALITY);
 
 /**
  * `routes`: a mapping of caller-facing model names to fallback chains of deployments. Route names
@@ -46,6 +55,7 @@ export function readRoutes(
       name,
       targets: readTargets(r, deploymentNames, routeNames),
       retry: readRetry(r.object('retry', RETRY_FIELDS)),
+      quality: readQuality(r.object('quality', QUALITY_FIELDS)),
     };
     const description = r.string('description');
     if (description !== undefined) route.description = description;
@@ -141,6 +151,18 @@ function readHedge(r: ObjectReader | undefined): HedgeConfig | undefined {
     r.context.report(r.at('maxMs'), `must be at least minMs (${hedge.minMs})`);
   }
   return hedge;
+}
+
+const SCHEMA_FAILURE_POLICIES = ['error', 'flag'] as const;
+
+/** `quality`: the output checks' policy; every route gets the defaults of what it leaves out. */
+function readQuality(r: ObjectReader | undefined): QualityConfig {
+  const policy = r?.string('onSchemaFailure', { oneOf: SCHEMA_FAILURE_POLICIES });
+  return {
+    schemaRepairs: r?.integer('schemaRepairs', { min: 0, max: 3 }) ?? DEFAULT_QUALITY.schemaRepairs,
+    onSchemaFailure:
+      SCHEMA_FAILURE_POLICIES.find((known) => known === policy) ?? DEFAULT_QUALITY.onSchemaFailure,
+  };
 }
 
 const RETRY_ORDERS = ['fallback-first', 'retry-first'] as const;

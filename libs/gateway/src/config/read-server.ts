@@ -14,5 +14,6 @@ export function readServer(root: ObjectReader): ServerConfig {
     drainTimeoutMs: r?.integer('drainTimeoutMs', { min: 0 }) ?? DEFAULT_SERVER.drainTimeoutMs,
     allowDirectDeployments:
       r?.boolean('allowDirectDeployments') ?? DEFAULT_SERVER.allowDirectDeployments,
+    metrics: r?.boolean('metrics') ?? DEFAULT_SERVER.metrics,
   };
 }

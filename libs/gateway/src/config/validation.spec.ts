@@ -149,6 +149,27 @@ deployments:
     ]);
   });
 
+  it("rejects a route's quality with misspelt fields or values out of range, naming the path", () => {
+    const error = errorOf(`${PROVIDERS}${DEPLOYMENTS}
+routes:
+  a: { targets: [sim], quality: { schemaRepair: 1, onSchemaFail: flag } }
+  b: { targets: [sim], quality: { schemaRepairs: 4, onSchemaFailure: warn } }
+  c: { targets: [sim], quality: { schemaRepairs: -1 } }
+  d: { targets: [sim], quality: strict }
+  e: { targets: [sim], qualty: {} }
+`);
+    const messages = error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    expect(messages).toEqual([
+      "routes.a.quality.schemaRepair: unknown field (did you mean 'schemaRepairs'?)",
+      "routes.a.quality.onSchemaFail: unknown field (did you mean 'onSchemaFailure'?)",
+      'routes.b.quality.schemaRepairs: must be an integer between 0 and 3',
+      "routes.b.quality.onSchemaFailure: must be one of error, flag (got 'warn')",
+      'routes.c.quality.schemaRepairs: must be an integer between 0 and 3',
+      'routes.d.quality: must be a mapping of fields',
+      "routes.e.qualty: unknown field (did you mean 'quality'?)",
+    ]);
+  });
+
   it('rejects duplicate names and route/deployment collisions', () => {
     const error = errorOf(`${PROVIDERS}
   - name: local

@@ -3,6 +3,7 @@ import {
   DEFAULT_BREAKER,
   DEFAULT_CONVERSATIONS,
   DEFAULT_PROMPTS,
+  DEFAULT_QUALITY,
   DEFAULT_STORAGE,
   DEFAULT_RETRY,
   DEFAULT_RETRY_BUDGET,
@@ -101,7 +102,16 @@ describe('Router', () => {
         },
       ],
       retry,
+      // a route built without `quality` (the config reader always sets it) gets the defaults
+      quality: DEFAULT_QUALITY,
     });
+  });
+
+  it("carries the route's output-check policy", () => {
+    const withQuality = config(false);
+    const quality = { schemaRepairs: 3, onSchemaFailure: 'flag' } as const;
+    withQuality.routes = [{ ...withQuality.routes[0], quality }];
+    expect(new Router(withQuality).resolve('chat').quality).toEqual(quality);
   });
 
   it("takes a target's limits from its deployment first, then the model catalog, else none", () => {
@@ -166,6 +176,7 @@ describe('Router', () => {
           },
         ],
         retry: DEFAULT_RETRY,
+        quality: DEFAULT_QUALITY,
       });
     });
 

@@ -1,10 +1,12 @@
 import { GatewayError, type ContextOptions, type Pricing } from '@app/core';
 import { lookupModel, lookupPricing } from '@app/providers';
 import {
+  DEFAULT_QUALITY,
   DEFAULT_RETRY,
   type DeploymentConfig,
   type GatewayConfig,
   type HedgeConfig,
+  type QualityConfig,
   type RouteConfig,
   type RetryConfig,
 } from '../config';
@@ -35,6 +37,11 @@ export interface ResolvedRoute {
   hedge?: HedgeConfig;
   /** the route's context-window policy; unset: the caller's default (reject) */
   context?: ContextOptions;
+  /**
+   * the output checks' policy (JSON schema repairs, error or flag); the Router sets it on every
+   * route (a deployment named directly: the defaults); a route built by hand may leave it out
+   */
+  quality?: QualityConfig;
 }
 
 /** a deployment named directly retries like a route with default settings */
@@ -60,6 +67,7 @@ export class Router {
             kind: 'deployment',
             targets: [targets.get(deployment.name) as RouteTarget],
             retry: DIRECT_DEPLOYMENT_RETRY,
+            quality: DEFAULT_QUALITY,
           });
         }
       }
@@ -88,7 +96,13 @@ function resolveRoute(route: RouteConfig, known: Map<string, RouteTarget>): Reso
     // a copy per place in the chain: the plan tells the targets apart by identity
     return { ...target };
   });
-  const resolved: ResolvedRoute = { name, kind: 'route', targets, retry: route.retry };
+  const resolved: ResolvedRoute = {
+    name,
+    kind: 'route',
+    targets,
+    retry: route.retry,
+    quality: route.quality ?? DEFAULT_QUALITY,
+  };
   if (route.timeoutMs !== undefined) resolved.timeoutMs = route.timeoutMs;
   if (route.hedge !== undefined) resolved.hedge = route.hedge;
   if (route.context !== undefined) resolved.context = route.context;
