@@ -14,6 +14,8 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { PromptRegistryModule } from './prompts/prompt-registry.module';
 import { PromptsModule } from './prompts/prompts.module';
 import { StorageModule } from './storage/storage.module';
+import { TracingModule } from './tracing/tracing.module';
+import { UsageModule } from './usage/usage.module';
 
 /** Every API key the config accepts, hashed: the static `auth.apiKeys` and each tenant's keys. */
 function apiKeyRegistry(config: GatewayConfig): ApiKeyRegistry {
@@ -34,9 +36,11 @@ export class AppModule {
         GatewayModule.forRoot({ config, createProviderClient }),
         PromptRegistryModule,
         StorageModule,
+        UsageModule,
         LifecycleModule,
         HealthModule,
         MetricsModule,
+        TracingModule,
         ChatModule,
         ModelsModule,
         PromptsModule,

@@ -140,7 +140,8 @@ export function createGatewayLogger(options: LoggerOptions): GatewayLogger {
         if (value !== undefined) record[key] = redactField(key, value);
       }
       record.level = level;
-      record.message = 'request';
+      // `request` unless the caller names the line (the per-attempt debug lines say `attempt`)
+      if (typeof record.message !== 'string') record.message = 'request';
       record.timestamp = new Date().toISOString();
       lines.write(JSON.stringify(record));
     },

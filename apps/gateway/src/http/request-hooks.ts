@@ -1,8 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import { createRequestContext, GatewayError } from '@app/core';
+import {
+  createRequestContext,
+  formatUsd,
+  GatewayError,
+  requestBill,
+  type AttemptRecord,
+  type QualityReport,
+} from '@app/core';
 import type { GatewayLogger } from '@app/observability';
 import type { LifecycleService } from '../lifecycle/lifecycle.service';
 import { gatewayHeaders, overheadMs } from './gateway-headers';
+import { requestCostUsd } from './request-cost';
 import { callerDeadline } from './request-deadline';
 import type { FinishedRequest, RequestObservers } from './request-observers';
 import type { GatewayRequestState } from './request-state';
@@ -91,7 +99,13 @@ function logRequest(logger: GatewayLogger, finished: FinishedRequest): void {
   const { context, status, path } = finished;
   const { meta } = context;
   const level = finished.probe ? 'debug' : status >= 500 ? 'error' : 'info';
+  if (meta.attemptLog !== undefined && logger.isLevelEnabled('debug')) {
+    logAttempts(logger, context.requestId, meta.attemptLog, meta.subAttempts);
+  }
   if (!logger.isLevelEnabled(level)) return;
+  // the tokens and cost of every attempt (failed, lost and sub-requests included), not only the answer's
+  const bill = requestBill(meta);
+  const cost = requestCostUsd(context);
   logger.request(level, {
     requestId: context.requestId,
     method: finished.method,
@@ -108,9 +122,15 @@ function logRequest(logger: GatewayLogger, finished: FinishedRequest): void {
     attempts: meta.attempts || undefined,
     fallback: meta.fallback || undefined,
     hedged: meta.hedged,
-    inputTokens: meta.usage?.inputTokens,
-    outputTokens: meta.usage?.outputTokens,
-    cachedInputTokens: meta.usage?.cachedInputTokens,
+    inputTokens: bill?.usage.inputTokens,
+    outputTokens: bill?.usage.outputTokens,
+    cachedInputTokens: bill?.usage.cachedInputTokens,
+    cacheWriteTokens: bill?.usage.cacheWriteTokens,
+    reasoningTokens: bill?.usage.reasoningTokens,
+    estimated: bill?.estimated || undefined,
+    costUsd: cost === undefined ? undefined : Number(cost),
+    finishReason: meta.finishReason,
+    quality: qualityField(meta.quality),
     stream: meta.streamOutcome,
     errorCode: meta.errorCode,
     prompt: meta.prompt?.name,
@@ -122,4 +142,47 @@ function logRequest(logger: GatewayLogger, finished: FinishedRequest): void {
     turnsDropped: meta.context?.turnsDropped || undefined,
     turnsSummarized: meta.context?.turnsSummarized || undefined,
   });
+}
+
+/** One debug line per upstream attempt: deployment, kind, outcome, time, tokens and cost. */
+function logAttempts(
+  logger: GatewayLogger,
+  requestId: string,
+  attempts: readonly AttemptRecord[],
+  subAttempts: readonly AttemptRecord[] | undefined,
+): void {
+  const line = (attempt: AttemptRecord, index: number, sub: boolean) =>
+    logger.request('debug', {
+      message: 'attempt',
+      requestId,
+      attempt: index + 1,
+      subRequest: sub || undefined,
+      deployment: attempt.deployment,
+      provider: attempt.provider,
+      kind: attempt.kind,
+      outcome: attempt.outcome,
+      errorCode: attempt.code,
+      ms: attempt.ms,
+      inputTokens: attempt.usage?.inputTokens,
+      outputTokens: attempt.usage?.outputTokens,
+      estimated: attempt.usage?.estimated,
+      costUsd:
+        attempt.costNanoUsd === undefined ? undefined : Number(formatUsd(attempt.costNanoUsd)),
+      finishReason: attempt.finishReason,
+    });
+  attempts.forEach((attempt, index) => line(attempt, index, false));
+  subAttempts?.forEach((attempt, index) => line(attempt, index, true));
+}
+
+/** The output checks that found something, as one short field: `schema=repaired,truncated`. */
+function qualityField(quality: QualityReport | undefined): string | undefined {
+  if (quality === undefined) return undefined;
+  const found: string[] = [];
+  if (quality.schema !== undefined && quality.schema !== 'valid')
+    found.push(`schema=${quality.schema}`);
+  if (quality.empty) found.push('empty');
+  if (quality.truncated) found.push('truncated');
+  if (quality.refusal) found.push('refusal');
+  if (quality.flagged) found.push('flagged');
+  return found.length === 0 ? undefined : found.join(',');
 }
