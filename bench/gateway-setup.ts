@@ -29,14 +29,16 @@ export const MESSAGES = [
  * The gateway's config: one provider at the fake upstream, the `bench` routes. This build's
  * routes run with resilience on (a request deadline; breakers, retry budgets and the bulkhead
  * always apply; hedging is opt-in per route and off here); a baseline build may predate those
- * fields, so it gets the plain routes.
+ * fields, so it gets the plain routes. `metrics: false` turns the request metrics off (the
+ * `gateway-bare` proxy).
  */
-export function gatewayConfig(upstreamPort: number, resilience: boolean): string {
+export function gatewayConfig(upstreamPort: number, resilience: boolean, metrics = true): string {
   const routeExtras = resilience ? ['    timeoutMs: 120000'] : [];
   return [
     '# written by the benchmark (bench/gateway-setup.ts)',
     'server:',
     '  drainTimeoutMs: 1000',
+    ...(metrics ? [] : ['  metrics: false']),
     'providers:',
     '  - name: upstream',
     '    type: openai',

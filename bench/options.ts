@@ -4,11 +4,16 @@ import type { Mode } from './report';
 export type NonStreamEngine = 'auto' | 'wrk' | 'autocannon' | 'native';
 
 export interface ProxySpec {
-  /** `floor`, `gateway:<LOG_LEVEL>` or `baseline:<LOG_LEVEL>` */
+  /** `floor`, `gateway[-bare|-otel]:<LOG_LEVEL>` or `baseline:<LOG_LEVEL>` */
   name: string;
   /** a baseline is another gateway build (BENCH_BASELINE_MAIN), measured beside this one */
   kind: 'floor' | 'gateway' | 'baseline';
   logLevel?: string;
+  /**
+   * gateways only: `default` (metrics on, no tracing: the shipped defaults), `bare` (metrics off,
+   * no tracing) or `otel` (metrics on and every span exported over OTLP to a local receiver)
+   */
+  telemetry?: 'default' | 'bare' | 'otel';
 }
 
 export interface BenchOptions {
@@ -54,15 +59,20 @@ function list(env: NodeJS.ProcessEnv, name: string, fallback: string): string[] 
 
 function proxySpec(text: string): ProxySpec {
   if (text === 'floor') return { name: 'floor', kind: 'floor' };
-  const match = /^(gateway|baseline)(?::(error|warn|info|http|verbose|debug|silly))?$/.exec(text);
+  const match =
+    /^(gateway|gateway-bare|gateway-otel|baseline)(?::(error|warn|info|http|verbose|debug|silly))?$/.exec(
+      text,
+    );
   if (match === null) {
     throw new Error(
-      `BENCH_PROXIES: '${text}' is not floor, gateway[:<log level>] or baseline[:<log level>]`,
+      `BENCH_PROXIES: '${text}' is not floor, gateway[-bare|-otel][:<log level>] or baseline[:<log level>]`,
     );
   }
-  const kind = match[1] === 'baseline' ? 'baseline' : 'gateway';
   const logLevel = match[2] ?? 'warn';
-  return { name: `${kind}:${logLevel}`, kind, logLevel };
+  if (match[1] === 'baseline') return { name: `baseline:${logLevel}`, kind: 'baseline', logLevel };
+  const telemetry =
+    match[1] === 'gateway-bare' ? 'bare' : match[1] === 'gateway-otel' ? 'otel' : 'default';
+  return { name: `${match[1]}:${logLevel}`, kind: 'gateway', logLevel, telemetry };
 }
 
 export function readOptions(env: NodeJS.ProcessEnv): BenchOptions {

@@ -71,6 +71,8 @@ export const TARGETS = {
   ttfbConcurrency: 16,
   peakRssMb: 200,
   rssConcurrency: 64,
+  /** issue 5: metrics on and traces exported, against both off */
+  telemetryRatio: 1.3,
 };
 
 const MB = 1024 * 1024;
@@ -360,6 +362,38 @@ export function verdicts(
       target: `peak RSS < ${TARGETS.peakRssMb} MB at ${TARGETS.rssConcurrency} concurrent`,
       value: record && ran64 ? `${fmt(record.peakRssBytes / MB, 1)} MB` : 'not measured',
       pass: record && ran64 ? record.peakRssBytes < TARGETS.peakRssMb * MB : undefined,
+    });
+  }
+  return out;
+}
+
+/**
+ * Telemetry's cost: `gateway-otel` (metrics on, every span exported over OTLP) against
+ * `gateway-bare` (both off), CPU per request paired by round, per mode and concurrency.
+ */
+export function telemetryVerdicts(cells: CellRecord[], rounds: readonly CellRecord[]): Verdict[] {
+  const out: Verdict[] = [];
+  const otels = [
+    ...new Set(cells.map((c) => c.proxy).filter((p) => p.startsWith('gateway-otel:'))),
+  ];
+  for (const otel of otels) {
+    const bare = otel.replace('gateway-otel:', 'gateway-bare:');
+    const ratios = cells
+      .filter((c) => c.proxy === otel)
+      .map((c) => ({
+        label: `${c.mode} c${c.concurrency}`,
+        ratio: pairedRatio(rounds, otel, c.concurrency, bare, c.mode),
+      }))
+      .filter((r) => Number.isFinite(r.ratio));
+    out.push({
+      proxy: otel,
+      target: `CPU/request <= ${TARGETS.telemetryRatio}x ${bare} (metrics and tracing off)`,
+      value:
+        ratios.length === 0
+          ? 'not measured'
+          : ratios.map((r) => `${r.label}: ${fmt(r.ratio)}x`).join(', '),
+      pass:
+        ratios.length === 0 ? undefined : ratios.every((r) => r.ratio <= TARGETS.telemetryRatio),
     });
   }
   return out;

@@ -38,9 +38,11 @@ import {
   memoryTable,
   roundsTable,
   singleTable,
+  telemetryVerdicts,
   verdictTable,
   verdicts,
 } from './report';
+import { startOtlpSink } from './otlp-sink';
 import { execRunner, runWrk } from './wrk';
 import {
   HOST,
@@ -195,6 +197,7 @@ async function startProxy(
   work: string,
   jsDir: string,
   upstreamPort: number,
+  otlpPort?: number,
 ): Promise<RunningProxy> {
   const node = process.execPath;
   if (spec.kind === 'floor') {
@@ -213,21 +216,28 @@ async function startProxy(
   const baseline = spec.kind === 'baseline';
   const main = baseline ? path.resolve(options.baselineMain ?? '') : findGatewayMain(options);
   if (!existsSync(main)) throw new Error(`${spec.name}: ${main} does not exist`);
-  const configPath = path.join(work, `${spec.kind}.yaml`);
-  writeFileSync(configPath, gatewayConfig(upstreamPort, !baseline));
+  const variant = spec.name.split(':', 1)[0];
+  const configPath = path.join(work, `${variant}.yaml`);
+  writeFileSync(configPath, gatewayConfig(upstreamPort, !baseline, spec.telemetry !== 'bare'));
   const port = await freePort();
   const level = spec.logLevel ?? 'warn';
-  const label = `${spec.kind}-${level}`;
+  const label = `${variant}-${level}`;
+  // tracing: on for gateway-otel (exporting to the local receiver), off for every other proxy
+  const tracingEnv: NodeJS.ProcessEnv =
+    spec.telemetry === 'otel' && otlpPort !== undefined
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${HOST}:${otlpPort}`, OTEL_SERVICE_NAME: 'bench' }
+      : { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   const profileDir = options.cpuProfile ? path.join(resultsDir(options), 'profiles') : undefined;
   const flags =
     profileDir === undefined
       ? []
       : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`];
-  const managed = start(`${spec.kind} (LOG_LEVEL=${level})`, [node, ...flags, main], {
+  const managed = start(`${variant} (LOG_LEVEL=${level})`, [node, ...flags, main], {
     cpu: options.proxyCpu,
     logPath: path.join(work, `${label}.log`),
     env: {
       ...process.env,
+      ...tracingEnv,
       NODE_ENV: 'production',
       GATEWAY_CONFIG: configPath,
       PORT: String(port),
@@ -240,7 +250,11 @@ async function startProxy(
     spec,
     managed,
     port,
-    description: `${path.relative(REPO, main)}, LOG_LEVEL=${level}${profileDir ? ', --cpu-prof' : ''}`,
+    description:
+      `${path.relative(REPO, main)}, LOG_LEVEL=${level}` +
+      `${spec.telemetry === 'bare' ? ', metrics off' : ''}` +
+      `${spec.telemetry === 'otel' ? ', metrics on, traces exported over OTLP' : ''}` +
+      `${profileDir ? ', --cpu-prof' : ''}`,
     profileDir,
   };
 }
@@ -298,7 +312,7 @@ async function runCell(
 
 function summariseProfiles(proxy: RunningProxy, loadStartUs: number): string {
   if (proxy.profileDir === undefined) return '';
-  const label = `${proxy.spec.kind}-${proxy.spec.logLevel ?? 'warn'}`;
+  const label = `${proxy.spec.name.split(':', 1)[0]}-${proxy.spec.logLevel ?? 'warn'}`;
   const file = path.join(proxy.profileDir, `${label}.cpuprofile`);
   if (!existsSync(file))
     return `no CPU profile written to ${file} (the gateway did not exit cleanly)`;
@@ -387,6 +401,9 @@ async function main(): Promise<void> {
     },
   );
   const upstreamPort = await waitForPortLine(upstream);
+  const sink = options.proxies.some((proxy) => proxy.telemetry === 'otel')
+    ? await startOtlpSink(HOST)
+    : undefined;
 
   // All proxies run side by side (each idle while another is measured) and the cells interleave
   // (floor c1, gateway c1, floor c16, ...), so slow drifts of the machine hit every proxy alike.
@@ -398,7 +415,7 @@ async function main(): Promise<void> {
   try {
     const startRss = new Map<string, number>();
     for (const spec of options.proxies) {
-      const proxy = await startProxy(spec, options, work, jsDir, upstreamPort);
+      const proxy = await startProxy(spec, options, work, jsDir, upstreamPort, sink?.port);
       running.push(proxy);
       current = proxy;
       startRss.set(spec.name, readMemory(proxy.managed.pid).rssBytes);
@@ -445,10 +462,14 @@ async function main(): Promise<void> {
     for (const proxy of running) await stop(proxy.managed);
   }
   await stop(upstream);
+  await sink?.close();
 
   const gateways = options.proxies.filter((p) => p.kind !== 'floor').map((p) => p.name);
   const medians = medianCells(cells);
-  const list = verdicts(medians, proxies, gateways, cells);
+  const list = [
+    ...verdicts(medians, proxies, gateways, cells),
+    ...telemetryVerdicts(medians, cells),
+  ];
   const out: string[] = [''];
   const settings =
     `median of ${options.rounds} interleaved rounds; ${options.warmupSeconds}s warm-up + ${options.seconds}s per cell, closed loop; non-streaming load: ${engine}; ` +
@@ -466,6 +487,16 @@ async function main(): Promise<void> {
     if (!gateways.includes(gateway)) continue;
     out.push(`== ${gateway} vs ${baseline.name} (${options.baselineMain ?? ''})`);
     out.push(baselineTable(medians, cells, gateway, baseline.name), '');
+  }
+  for (const otel of options.proxies.filter((p) => p.telemetry === 'otel')) {
+    const bare = `gateway-bare:${otel.logLevel ?? 'warn'}`;
+    if (!gateways.includes(bare)) continue;
+    out.push(`== ${otel.name} (metrics + traces exported) vs ${bare} (both off)`);
+    out.push(baselineTable(medians, cells, otel.name, bare));
+    out.push(
+      `OTLP receiver: ${sink?.requests ?? 0} export requests, ${((sink?.bytes ?? 0) / 1e6).toFixed(1)} MB`,
+      '',
+    );
   }
   out.push('== memory', memoryTable(proxies), '');
   if (list.length > 0) out.push('== targets', verdictTable(list), '');

@@ -370,6 +370,24 @@ routes:
       expect(await (await fetch(`${gateway.url}/metrics`)).text()).not.toContain(id);
   });
 
+  it('GET /v1/usage: the totals equal the sum of the per-request costs, estimated ones counted', async () => {
+    const res = await fetch(`${gateway.url}/v1/usage?group_by=route`, {
+      headers: { authorization: `Bearer ${CALLER_KEY}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      data: { route: string; requests: number; cost_usd: string; estimated_attempts: number }[];
+      total: { requests: number; cost_usd: string; estimated_attempts: number };
+    };
+    const reported = [...costs.values()].reduce((a, b) => a + b, 0);
+    expect(nanos(body.total.cost_usd)).toBe(reported);
+    expect(body.total.requests).toBe(costs.size);
+    // the cancelled and cut streams, the retried stream's first attempt, the lost hedge
+    expect(body.total.estimated_attempts).toBe(4);
+    const byRoute = new Map(body.data.map((row) => [row.route, nanos(row.cost_usd)]));
+    expect([...byRoute.keys()].sort()).toEqual(['chain', 'hedged', 'single']);
+  });
+
   it('writes no secret to any log line: not the caller key, not the upstream key', async () => {
     // a key in a header the gateway does not know, in the body, and in an upstream error message
     upA.enqueue({ type: 'error', status: 400, message: `bad key ${UPSTREAM_KEY} in request` });
