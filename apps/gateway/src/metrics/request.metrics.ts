@@ -1,6 +1,7 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AttemptRecord, RequestContext } from '@app/core';
 import type { FinishedRequest } from '../http/request-observers';
+import { LeanCounter, LeanHistogram } from './lean-metrics';
 
 /**
  * Bucket boundaries of the GenAI client histograms: the OpenTelemetry semantic conventions'
@@ -45,28 +46,28 @@ export interface DeploymentInfo {
  * outcome names; never request ids, users or keys' secrets.
  */
 export class RequestMetrics {
-  private readonly tokenUsage: Histogram;
-  private readonly operationDuration: Histogram;
-  private readonly timeToFirstChunk: Histogram;
-  private readonly requests: Counter;
-  private readonly requestDuration: Histogram;
-  private readonly overhead: Histogram;
-  private readonly attempts: Counter;
-  private readonly retries: Counter;
-  private readonly fallbacks: Counter;
-  private readonly hedges: Counter;
-  private readonly cost: Counter;
-  private readonly tokens: Counter;
-  private readonly estimated: Counter;
-  private readonly streams: Counter;
-  private readonly outputChecks: Counter;
+  private readonly tokenUsage: LeanHistogram;
+  private readonly operationDuration: LeanHistogram;
+  private readonly timeToFirstChunk: LeanHistogram;
+  private readonly requests: LeanCounter;
+  private readonly requestDuration: LeanHistogram;
+  private readonly overhead: LeanHistogram;
+  private readonly attempts: LeanCounter;
+  private readonly retries: LeanCounter;
+  private readonly fallbacks: LeanCounter;
+  private readonly hedges: LeanCounter;
+  private readonly cost: LeanCounter;
+  private readonly tokens: LeanCounter;
+  private readonly estimated: LeanCounter;
+  private readonly streams: LeanCounter;
+  private readonly outputChecks: LeanCounter;
+  private readonly genAi = new Map<string, readonly [string, string, string]>();
 
   constructor(
     registry: Registry,
     private readonly deployments: ReadonlyMap<string, DeploymentInfo>,
   ) {
-    const registers = [registry];
-    this.tokenUsage = new Histogram({
+    this.tokenUsage = new LeanHistogram(registry, {
       name: 'gen_ai_client_token_usage',
       help: 'Tokens used per upstream call (gen_ai.client.token.usage), by token type',
       labelNames: [
@@ -77,9 +78,8 @@ export class RequestMetrics {
         'deployment',
       ],
       buckets: TOKEN_BUCKETS,
-      registers,
     });
-    this.operationDuration = new Histogram({
+    this.operationDuration = new LeanHistogram(registry, {
       name: 'gen_ai_client_operation_duration_seconds',
       help: 'Duration of upstream calls (gen_ai.client.operation.duration)',
       labelNames: [
@@ -90,9 +90,8 @@ export class RequestMetrics {
         'error_type',
       ],
       buckets: DURATION_BUCKETS,
-      registers,
     });
-    this.timeToFirstChunk = new Histogram({
+    this.timeToFirstChunk = new LeanHistogram(registry, {
       name: 'gen_ai_client_operation_time_to_first_chunk_seconds',
       help: 'Time from the request to its first streamed content (gen_ai.client.operation.time_to_first_chunk)',
       labelNames: [
@@ -102,81 +101,68 @@ export class RequestMetrics {
         'deployment',
       ],
       buckets: DURATION_BUCKETS,
-      registers,
     });
-    this.requests = new Counter({
+    this.requests = new LeanCounter(registry, {
       name: 'gateway_requests_total',
       help: 'Requests by route, status class and tenant',
       labelNames: ['route', 'status_class', 'tenant', 'stream'],
-      registers,
     });
-    this.requestDuration = new Histogram({
+    this.requestDuration = new LeanHistogram(registry, {
       name: 'gateway_request_duration_seconds',
       help: 'Time from receiving a request to the end of its response',
       labelNames: ['route', 'status_class'],
       buckets: DURATION_BUCKETS,
-      registers,
     });
-    this.overhead = new Histogram({
+    this.overhead = new LeanHistogram(registry, {
       name: 'gateway_overhead_seconds',
       help: "The gateway's own time per request: total time minus time waiting on upstreams",
       labelNames: ['route'],
       buckets: OVERHEAD_BUCKETS,
-      registers,
     });
-    this.attempts = new Counter({
+    this.attempts = new LeanCounter(registry, {
       name: 'gateway_attempts_total',
       help: 'Upstream attempts by deployment, kind (first, retry, fallback, hedge) and outcome',
       labelNames: ['deployment', 'kind', 'outcome'],
-      registers,
     });
-    this.retries = new Counter({
+    this.retries = new LeanCounter(registry, {
       name: 'gateway_retries_total',
       help: 'Retries of a deployment after a failure',
       labelNames: ['route', 'deployment'],
-      registers,
     });
-    this.fallbacks = new Counter({
+    this.fallbacks = new LeanCounter(registry, {
       name: 'gateway_fallbacks_total',
       help: 'Requests answered by a target after the first of their route',
       labelNames: ['route', 'deployment'],
-      registers,
     });
-    this.hedges = new Counter({
+    this.hedges = new LeanCounter(registry, {
       name: 'gateway_hedges_total',
       help: 'Hedged attempts, by whether the hedge won the race',
       labelNames: ['route', 'deployment', 'result'],
-      registers,
     });
-    this.cost = new Counter({
+    this.cost = new LeanCounter(registry, {
       name: 'gateway_cost_usd_total',
       help: 'Cost in USD of the tokens consumed, every attempt included',
       labelNames: ['route', 'deployment', 'tenant'],
-      registers,
     });
-    this.tokens = new Counter({
+    this.tokens = new LeanCounter(registry, {
       name: 'gateway_tokens_total',
       help: 'Tokens consumed, every attempt included, by type (input, output, cached_input, cache_write, reasoning)',
       labelNames: ['route', 'deployment', 'tenant', 'type'],
-      registers,
     });
-    this.estimated = new Counter({
+    this.estimated = new LeanCounter(registry, {
       name: 'gateway_usage_estimated_total',
       help: 'Attempts whose usage the gateway counted because the provider reported none',
       labelNames: ['deployment'],
-      registers,
     });
-    this.streams = new Counter({
+    this.streams = new LeanCounter(registry, {
       name: 'gateway_stream_outcomes_total',
       help: 'How streams ended: completed, cut by the upstream, cancelled by the client, error',
       labelNames: ['route', 'outcome'],
-      registers,
     });
-    this.outputChecks = new Counter({
+    this.outputChecks = new LeanCounter(registry, {
       name: 'gateway_output_checks_total',
       help: 'Answers the output checks flagged: empty, truncated (finish_reason length), refusal, schema_invalid, schema_repaired',
       labelNames: ['route', 'deployment', 'check'],
-      registers,
     });
   }
 
@@ -187,23 +173,19 @@ export class RequestMetrics {
     const { meta } = context;
     const route = meta.route ?? '';
     const tenant = tenantLabel(context);
-    const statusClass = `${Math.floor(status / 100)}xx`;
-    this.requests.inc({
-      route,
-      status_class: statusClass,
-      tenant,
-      stream: meta.streamOutcome ? 'true' : 'false',
-    });
-    this.requestDuration.observe({ route, status_class: statusClass }, finished.latencyMs / 1000);
+    const statusClass = STATUS_CLASS[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
+    this.requests.inc([route, statusClass, tenant, meta.streamOutcome ? 'true' : 'false']);
+    this.requestDuration.observe([route, statusClass], finished.latencyMs / 1000);
     if (meta.attempts === 0) return;
 
-    this.overhead.observe({ route }, Math.max(0, finished.latencyMs - meta.upstreamMs) / 1000);
-    if (meta.streamOutcome !== undefined) this.streams.inc({ route, outcome: meta.streamOutcome });
+    this.overhead.observe([route], Math.max(0, finished.latencyMs - meta.upstreamMs) / 1000);
+    if (meta.streamOutcome !== undefined) this.streams.inc([route, meta.streamOutcome]);
     const answered = meta.deployment ?? '';
     if (meta.ttftMs !== undefined && answered) {
-      this.timeToFirstChunk.observe(this.genAiLabels(answered), meta.ttftMs / 1000);
+      const gen = this.genAiLabels(answered);
+      this.timeToFirstChunk.observe([gen[0], gen[1], gen[2], answered], meta.ttftMs / 1000);
     }
-    if (meta.fallback) this.fallbacks.inc({ route, deployment: answered });
+    if (meta.fallback) this.fallbacks.inc([route, answered]);
     this.recordQuality(route, answered, context);
     for (const attempt of meta.attemptLog ?? []) this.recordAttempt(route, tenant, attempt);
     for (const attempt of meta.subAttempts ?? []) this.recordAttempt(route, tenant, attempt);
@@ -211,64 +193,68 @@ export class RequestMetrics {
 
   private recordAttempt(route: string, tenant: string, attempt: AttemptRecord): void {
     const { deployment } = attempt;
-    this.attempts.inc({ deployment, kind: attempt.kind, outcome: attempt.outcome });
-    if (attempt.kind === 'retry') this.retries.inc({ route, deployment });
+    this.attempts.inc([deployment, attempt.kind, attempt.outcome]);
+    if (attempt.kind === 'retry') this.retries.inc([route, deployment]);
     if (attempt.kind === 'hedge') {
-      this.hedges.inc({
-        route,
-        deployment,
-        result: attempt.outcome === 'ok' ? 'won' : attempt.outcome,
-      });
+      this.hedges.inc([route, deployment, attempt.outcome === 'ok' ? 'won' : attempt.outcome]);
     }
-    const gen = this.genAiLabels(deployment);
+    const [operation, provider, model] = this.genAiLabels(deployment);
+    const errorType = attempt.outcome === 'ok' ? '' : (attempt.code ?? attempt.outcome);
     this.operationDuration.observe(
-      { ...gen, error_type: attempt.outcome === 'ok' ? '' : (attempt.code ?? attempt.outcome) },
+      [operation, provider, model, deployment, errorType],
       attempt.ms / 1000,
     );
     const usage = attempt.usage;
     if (usage === undefined) return;
-    this.tokenUsage.observe({ ...gen, gen_ai_token_type: 'input' }, usage.inputTokens);
-    this.tokenUsage.observe({ ...gen, gen_ai_token_type: 'output' }, usage.outputTokens);
-    const labels = { route, deployment, tenant };
-    this.tokens.inc({ ...labels, type: 'input' }, usage.inputTokens);
-    this.tokens.inc({ ...labels, type: 'output' }, usage.outputTokens);
+    this.tokenUsage.observe([operation, provider, model, 'input', deployment], usage.inputTokens);
+    this.tokenUsage.observe([operation, provider, model, 'output', deployment], usage.outputTokens);
+    this.tokens.inc([route, deployment, tenant, 'input'], usage.inputTokens);
+    this.tokens.inc([route, deployment, tenant, 'output'], usage.outputTokens);
     if (usage.cachedInputTokens) {
-      this.tokens.inc({ ...labels, type: 'cached_input' }, usage.cachedInputTokens);
+      this.tokens.inc([route, deployment, tenant, 'cached_input'], usage.cachedInputTokens);
     }
     if (usage.cacheWriteTokens) {
-      this.tokens.inc({ ...labels, type: 'cache_write' }, usage.cacheWriteTokens);
+      this.tokens.inc([route, deployment, tenant, 'cache_write'], usage.cacheWriteTokens);
     }
     if (usage.reasoningTokens) {
-      this.tokens.inc({ ...labels, type: 'reasoning' }, usage.reasoningTokens);
+      this.tokens.inc([route, deployment, tenant, 'reasoning'], usage.reasoningTokens);
     }
-    if (usage.estimated) this.estimated.inc({ deployment });
-    if (attempt.costNanoUsd !== undefined) this.cost.inc(labels, attempt.costNanoUsd / 1e9);
+    if (usage.estimated) this.estimated.inc([deployment]);
+    if (attempt.costNanoUsd !== undefined) {
+      this.cost.inc([route, deployment, tenant], attempt.costNanoUsd / 1e9);
+    }
   }
 
   private recordQuality(route: string, deployment: string, context: RequestContext): void {
     const quality = context.meta.quality;
     const truncated = quality?.truncated ?? context.meta.finishReason === 'length';
-    const labels = { route, deployment };
-    if (truncated) this.outputChecks.inc({ ...labels, check: 'truncated' });
+    if (truncated) this.outputChecks.inc([route, deployment, 'truncated']);
     if (quality === undefined) return;
-    if (quality.empty) this.outputChecks.inc({ ...labels, check: 'empty' });
-    if (quality.refusal) this.outputChecks.inc({ ...labels, check: 'refusal' });
-    if (quality.schema === 'invalid') this.outputChecks.inc({ ...labels, check: 'schema_invalid' });
+    if (quality.empty) this.outputChecks.inc([route, deployment, 'empty']);
+    if (quality.refusal) this.outputChecks.inc([route, deployment, 'refusal']);
+    if (quality.schema === 'invalid') this.outputChecks.inc([route, deployment, 'schema_invalid']);
     if (quality.schema === 'repaired') {
-      this.outputChecks.inc({ ...labels, check: 'schema_repaired' });
+      this.outputChecks.inc([route, deployment, 'schema_repaired']);
     }
   }
 
-  private genAiLabels(deployment: string) {
-    const info = this.deployments.get(deployment);
-    return {
-      gen_ai_operation_name: 'chat',
-      gen_ai_provider_name: info ? (GEN_AI_PROVIDER[info.providerType] ?? info.providerType) : '',
-      gen_ai_request_model: info?.model ?? '',
-      deployment,
-    };
+  /** `[gen_ai_operation_name, gen_ai_provider_name, gen_ai_request_model]` of a deployment */
+  private genAiLabels(deployment: string): readonly [string, string, string] {
+    let labels = this.genAi.get(deployment);
+    if (labels === undefined) {
+      const info = this.deployments.get(deployment);
+      labels = [
+        'chat',
+        info ? (GEN_AI_PROVIDER[info.providerType] ?? info.providerType) : '',
+        info?.model ?? '',
+      ];
+      this.genAi.set(deployment, labels);
+    }
+    return labels;
   }
 }
+
+const STATUS_CLASS: Record<number, string> = { 1: '1xx', 2: '2xx', 3: '3xx', 4: '4xx', 5: '5xx' };
 
 /** The tenant as a label: configured tenants only (bounded), else `anonymous`. */
 function tenantLabel(context: RequestContext): string {
