@@ -174,8 +174,8 @@ class TracedRequest implements RequestTrace {
     if (context.tenant !== undefined) attributes[GATEWAY_ATTR.tenant] = context.tenant.id;
     if (route !== undefined) {
       attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_CHAT;
+      // the route the caller named (gateway.route would repeat it)
       attributes[ATTR_GEN_AI_REQUEST_MODEL] = route;
-      attributes[GATEWAY_ATTR.route] = route;
     }
     if (meta.deployment !== undefined) {
       attributes[GATEWAY_ATTR.deployment] = meta.deployment;
@@ -184,8 +184,9 @@ class TracedRequest implements RequestTrace {
     }
     if (meta.attempts > 0) {
       attributes[GATEWAY_ATTR.attempts] = meta.attempts;
-      attributes[GATEWAY_ATTR.fallback] = meta.fallback === true;
-      attributes[GATEWAY_ATTR.hedged] = meta.hedged === true;
+      // set only when true: every attribute is paid for on each span, set and exported
+      if (meta.fallback === true) attributes[GATEWAY_ATTR.fallback] = true;
+      if (meta.hedged === true) attributes[GATEWAY_ATTR.hedged] = true;
     }
     if (meta.usage !== undefined) setUsage(attributes, meta.usage);
     if (meta.finishReason !== undefined) {
@@ -253,7 +254,7 @@ class AttemptSpan implements AttemptTrace {
     const attributes: Attributes = { [GATEWAY_ATTR.attemptOutcome]: record.outcome };
     if (record.usage !== undefined) {
       setUsage(attributes, record.usage);
-      attributes[GATEWAY_ATTR.usageEstimated] = record.usage.estimated === true;
+      if (record.usage.estimated) attributes[GATEWAY_ATTR.usageEstimated] = true;
     }
     if (record.costNanoUsd !== undefined) {
       attributes[GATEWAY_ATTR.costUsd] = formatUsd(record.costNanoUsd);
@@ -296,7 +297,8 @@ function setUsage(attributes: Attributes, usage: Usage): void {
 
 /**
  * What the request consumed over all its attempts (failed, lost and sub-requests included) and
- * its cost: `0` when no attempt consumed tokens, none when one of them had no price.
+ * its cost: `0` when no attempt consumed tokens, none when one of them had no price. The billed
+ * tokens are set only when they differ from the answer's, `estimated` only when true.
  */
 function setBill(attributes: Attributes, context: RequestContext): void {
   if (context.meta.attempts === 0) return;
@@ -305,8 +307,16 @@ function setBill(attributes: Attributes, context: RequestContext): void {
     attributes[GATEWAY_ATTR.costUsd] = '0';
     return;
   }
-  attributes[GATEWAY_ATTR.billedInputTokens] = bill.usage.inputTokens;
-  attributes[GATEWAY_ATTR.billedOutputTokens] = bill.usage.outputTokens;
-  attributes[GATEWAY_ATTR.billedEstimated] = bill.estimated;
+  // the billed tokens only where they differ from the answer's (the common single attempt: not)
+  const usage = context.meta.usage;
+  const same =
+    usage !== undefined &&
+    bill.usage.inputTokens === usage.inputTokens &&
+    bill.usage.outputTokens === usage.outputTokens;
+  if (!same) {
+    attributes[GATEWAY_ATTR.billedInputTokens] = bill.usage.inputTokens;
+    attributes[GATEWAY_ATTR.billedOutputTokens] = bill.usage.outputTokens;
+  }
+  if (bill.estimated) attributes[GATEWAY_ATTR.billedEstimated] = true;
   if (bill.priced) attributes[GATEWAY_ATTR.costUsd] = formatUsd(bill.costNanoUsd);
 }
