@@ -22,10 +22,17 @@ export interface GatewayProcess {
   exited: Promise<number | null>;
 }
 
+/**
+ * Writes a config to a temp folder. A config without `storage` gets a database file in that folder,
+ * so a spawned gateway never writes its conversations and usage into the repo's `data/`.
+ */
 export function writeTempConfig(yaml: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'llm-gateway-'));
   const path = join(dir, 'gateway.yaml');
-  writeFileSync(path, yaml);
+  const storage = /^storage:/m.test(yaml)
+    ? ''
+    : `\nstorage: { sqlitePath: ${JSON.stringify(join(dir, 'gateway.db'))} }\n`;
+  writeFileSync(path, yaml + storage);
   return path;
 }
 
