@@ -16,3 +16,4 @@ export {
 } from './dialects/postgres';
 export { describeDatabaseUrl, scrubDatabaseUrl } from './scrub';
 export { errorText } from './error-text';
+export { pingDatabase } from './ping-database';

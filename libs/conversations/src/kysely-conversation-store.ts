@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { ConversationStore } from './conversation-store';
 import type {
   Conversation,
@@ -15,7 +15,7 @@ import type {
 } from './conversation.types';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ConversationDatabase, ConversationsTable } from './database';
-import { errorText } from './error-text';
+import { pingDatabase } from './ping-database';
 import { conversationNotFound, messageNotFound, messageNotPartial } from './errors';
 import {
   conversationRow,
@@ -276,23 +276,7 @@ export class KyselyConversationStore implements ConversationStore {
 
   async ping(timeoutMs = 2000): Promise<PingResult> {
     if (this.closed !== undefined) return { ok: false, error: 'The conversation store is closed.' };
-    const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<PingResult>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, error: `The database did not answer within ${timeoutMs} ms.` }),
-        timeoutMs,
-      );
-    });
-    const query = sql`select 1`.execute(this.db).then(
-      (): PingResult => ({ ok: true, latencyMs: performance.now() - started }),
-      (error: unknown): PingResult => ({ ok: false, error: this.options.scrub(errorText(error)) }),
-    );
-    try {
-      return await Promise.race([query, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return pingDatabase(this.db, this.options.scrub, timeoutMs);
   }
 
   close(): Promise<void> {

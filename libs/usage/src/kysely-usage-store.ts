@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { GatewayError } from '@app/core';
-import { errorText, type PingResult } from '@app/conversations';
+import { errorText, pingDatabase, type PingResult } from '@app/conversations';
 import type { UsageDatabase, UsageEventsTable } from './database';
 import { invalidUsageEvent, usageStoreUnavailable } from './errors';
 import { usageEventProblem, type UsageEvent } from './usage-event';
@@ -120,23 +120,7 @@ export class KyselyUsageStore implements UsageStore {
 
   async ping(timeoutMs = 2000): Promise<PingResult> {
     if (this.closed !== undefined) return { ok: false, error: 'The usage store is closed.' };
-    const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<PingResult>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ ok: false, error: `The database did not answer within ${timeoutMs} ms.` }),
-        timeoutMs,
-      );
-    });
-    const query = sql`select 1`.execute(this.db).then(
-      (): PingResult => ({ ok: true, latencyMs: performance.now() - started }),
-      (error: unknown): PingResult => ({ ok: false, error: this.options.scrub(errorText(error)) }),
-    );
-    try {
-      return await Promise.race([query, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return pingDatabase(this.db, this.options.scrub, timeoutMs);
   }
 
   close(): Promise<void> {
