@@ -17,3 +17,10 @@ export {
 export { describeDatabaseUrl, scrubDatabaseUrl } from './scrub';
 export { errorText } from './error-text';
 export { pingDatabase } from './ping-database';
+export {
+  migrate,
+  openDatabase,
+  type DatabaseSpec,
+  type OpenDatabaseOptions,
+  type OpenedDatabase,
+} from './open-database';

@@ -1,4 +1,5 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { migrate } from './open-database';
 
 /**
  * The schema, defined in code so nothing is read from disk at runtime. Append new migrations;
@@ -59,28 +60,15 @@ export const CONVERSATION_MIGRATIONS: Readonly<Record<string, Migration>> = {
   },
 };
 
-const provider: MigrationProvider = {
-  getMigrations: async () => CONVERSATION_MIGRATIONS,
+/** The conversation store's migrations and bookkeeping tables (`openDatabase`). */
+export const CONVERSATION_SCHEMA = {
+  migrations: CONVERSATION_MIGRATIONS,
+  // names of their own, so the store can share a database with other Kysely users
+  migrationTable: 'conversations_migration',
+  migrationLockTable: 'conversations_migration_lock',
 };
 
-/**
- * Brings the schema up to date. The migration bookkeeping tables have their own names so the
- * store can share a database with other Kysely users (the audit sink) without either seeing the
- * other's migrations as unknown.
- */
-export async function migrateToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'conversations_migration',
-    migrationLockTableName: 'conversations_migration_lock',
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error === undefined) return;
-  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-  const cause = error instanceof Error ? error : new Error(JSON.stringify(error));
-  // no failed migration: the setup (connecting, the bookkeeping tables) failed; pass it on as is
-  if (failed === undefined) throw cause;
-  throw new Error(`migration ${failed} failed: ${cause.message}`, { cause });
+/** Brings the conversation store's schema up to date. */
+export function migrateToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<void> {
+  return migrate(db, CONVERSATION_SCHEMA, schema);
 }

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { migrate } from '@app/conversations';
 
 /**
  * The ledger's schema, in code. Append new migrations; never edit one that has shipped. Names sort
@@ -47,27 +48,18 @@ export const USAGE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   },
 };
 
-const provider: MigrationProvider = {
-  getMigrations: async () => USAGE_MIGRATIONS,
+/**
+ * The ledger's migrations, with bookkeeping tables of its own (`usage_migration`,
+ * `usage_migration_lock`), so it shares a database or schema with the conversation store without
+ * either taking the other's migrations for unknown ones.
+ */
+export const USAGE_SCHEMA = {
+  migrations: USAGE_MIGRATIONS,
+  migrationTable: 'usage_migration',
+  migrationLockTable: 'usage_migration_lock',
 };
 
-/**
- * Brings the ledger's schema up to date. Its bookkeeping tables (`usage_migration`,
- * `usage_migration_lock`) are its own, so it shares a database or schema with the conversation
- * store without either taking the other's migrations for unknown ones.
- */
-export async function migrateUsageToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'usage_migration',
-    migrationLockTableName: 'usage_migration_lock',
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error === undefined) return;
-  const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-  const cause = error instanceof Error ? error : new Error(JSON.stringify(error));
-  if (failed === undefined) throw cause;
-  throw new Error(`migration ${failed} failed: ${cause.message}`, { cause });
+/** Brings the ledger's schema up to date. */
+export function migrateUsageToLatest<DB>(db: Kysely<DB>, schema?: string): Promise<void> {
+  return migrate(db, USAGE_SCHEMA, schema);
 }

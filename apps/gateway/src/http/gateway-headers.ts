@@ -35,9 +35,10 @@ export function gatewayHeaders(
       headers['x-gateway-fallback'] = meta.fallback ? 'true' : 'false';
       if (meta.hedged) headers['x-gateway-hedged'] = 'true';
       headers['x-gateway-overhead-ms'] = String(overheadMs(context));
-      const cost = requestCostUsd(context);
+      const bill = requestBill(meta);
+      const cost = requestCostUsd(context, bill);
       if (cost !== undefined) headers['x-gateway-cost-usd'] = cost;
-      if (requestBill(meta)?.estimated) headers['x-gateway-usage-estimated'] = 'true';
+      if (bill?.estimated) headers['x-gateway-usage-estimated'] = 'true';
     }
   }
   if (options.settled && meta.quality !== undefined) {

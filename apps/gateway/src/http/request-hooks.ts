@@ -105,7 +105,7 @@ function logRequest(logger: GatewayLogger, finished: FinishedRequest): void {
   if (!logger.isLevelEnabled(level)) return;
   // the tokens and cost of every attempt (failed, lost and sub-requests included), not only the answer's
   const bill = requestBill(meta);
-  const cost = requestCostUsd(context);
+  const cost = requestCostUsd(context, bill);
   logger.request(level, {
     requestId: context.requestId,
     method: finished.method,

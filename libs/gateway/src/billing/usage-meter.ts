@@ -44,20 +44,17 @@ export class UsageMeter {
 }
 
 /**
- * Whether an attempt that ended without a usage report consumed tokens all the same: one whose
- * upstream stream had opened did; one the gateway gave up on after sending it (lost to a hedge,
- * cancelled by the caller, timed out waiting) is taken to have read its prompt; one the upstream
- * refused with an error status, or that never connected, consumed nothing.
+ * Whether an attempt that was sent and ended without a usage report consumed tokens all the same:
+ * one whose upstream stream had opened did; one the gateway gave up on after sending it (lost to
+ * a hedge, cancelled by the caller, timed out waiting) is taken to have read its prompt; one the
+ * upstream refused with an error status, or that never connected, consumed nothing.
  */
 export function consumedTokens(
   opened: boolean,
-  sent: boolean,
   error: GatewayError | undefined,
   lost: boolean,
 ): boolean {
-  if (opened) return true;
-  if (!sent) return false;
-  if (lost || error === undefined) return true;
+  if (opened || lost || error === undefined) return true;
   if (error.code === 'client_closed_request') return true;
   return error.type === 'timeout_error' && error.upstreamStatus === undefined;
 }

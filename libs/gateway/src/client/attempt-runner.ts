@@ -198,7 +198,7 @@ export class AttemptRunner {
   /** An attempt that ended without a usage report: counted when it consumed tokens anyway. */
   private billUnreported(handle: AttemptHandle, error: GatewayError | undefined, lost: boolean) {
     if (handle.request === undefined) return;
-    if (!consumedTokens(handle.opened, true, error, lost)) return;
+    if (!consumedTokens(handle.opened, error, lost)) return;
     // an attempt given up before its stream opened read its prompt but wrote nothing we saw
     const usage = this.meter.estimate(handle.request, handle.output);
     this.meter.bill(handle.record, usage, handle.planned.target.pricing);
